@@ -1,0 +1,55 @@
+# Every command in README.md. On a fresh machine with Python 3.11+, `make serve` and
+# `make test` do everything they need first (virtualenv, locked dependencies, database).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+FIXTURE_DB := $(CURDIR)/.fixtures-build.sqlite3
+
+.PHONY: install db serve test test-postgres lint format fixtures ci bench
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+db: install
+	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=1 $(MANAGE) loaddata seed
+
+serve: db
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install
+	DJANGO_SECRET_KEY=test-only-secret-key $(BIN)/pytest
+
+test-postgres:
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safeguarding_archive} $(MAKE) test
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Rebuild fixtures/seed.json from fixtures/sources/ in a scratch database: deterministic,
+# byte-identical on every run.
+fixtures: install
+	rm -f $(FIXTURE_DB)
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) migrate --noinput -v 0
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) import_hansard fixtures/sources/*.txt
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) dumpdata debates \
+		--natural-primary --natural-foreign --indent 2 -o fixtures/seed.json
+	rm -f $(FIXTURE_DB)
+
+ci:
+	bash .ci/run
+
+bench:
+	@cat bench/README.md

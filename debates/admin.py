@@ -1,0 +1,140 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count
+from django.template.response import TemplateResponse
+
+from .models import (
+    Contribution,
+    ContributionTopic,
+    Debate,
+    Party,
+    Source,
+    Speaker,
+    SpeakerName,
+    SpeakerSlugRedirect,
+    Topic,
+)
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "slug"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class SpeakerNameInline(admin.TabularInline):
+    model = SpeakerName
+    extra = 1
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "party", "constituency", "house", "contribution_count"]
+    list_filter = ["house", "party"]
+    search_fields = ["name", "names__name", "constituency"]
+    autocomplete_fields = ["party"]
+    readonly_fields = ["slug"]
+    inlines = [SpeakerNameInline]
+    actions = ["merge_speakers"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("party").annotate(
+            contribution_count=Count("contributions")
+        )
+
+    @admin.display(ordering="contribution_count", description="contributions")
+    def contribution_count(self, speaker):
+        return speaker.contribution_count
+
+    @admin.action(description="Merge selected speakers into one person")
+    def merge_speakers(self, request, queryset):
+        speakers = list(queryset.order_by("-contribution_count", "name"))
+        if len(speakers) < 2:
+            self.message_user(request, "Select at least two speakers to merge.", messages.ERROR)
+            return None
+        target_pk = request.POST.get("target")
+        target = next((s for s in speakers if str(s.pk) == target_pk), None)
+        if "apply" in request.POST and target is not None:
+            with transaction.atomic():
+                for duplicate in speakers:
+                    if duplicate.pk != target.pk:
+                        target.merge(duplicate)
+            self.message_user(
+                request,
+                f"Merged {len(speakers) - 1} speaker(s) into {target}; their old pages redirect.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/debates/speaker/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge speakers",
+                "speakers": speakers,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(SpeakerSlugRedirect)
+class SpeakerSlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "speaker"]
+    search_fields = ["old_slug", "speaker__name"]
+    raw_id_fields = ["speaker"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "format", "sha256", "licence"]
+    list_filter = ["format"]
+    search_fields = ["file_name", "sha256", "url"]
+
+
+class ContributionTopicInline(admin.TabularInline):
+    model = ContributionTopic
+    extra = 1
+    autocomplete_fields = ["topic"]
+    readonly_fields = ["matched_phrase"]
+
+
+@admin.register(Debate)
+class DebateAdmin(admin.ModelAdmin):
+    list_display = ["title", "date", "house", "location", "department"]
+    list_filter = ["house", "location", "date"]
+    date_hierarchy = "date"
+    search_fields = ["title", "department"]
+    autocomplete_fields = ["topics"]
+    raw_id_fields = ["sources"]
+    readonly_fields = ["slug"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(admin.ModelAdmin):
+    list_display = ["key", "display_name", "debate", "party", "column_reference"]
+    list_filter = ["debate__house", "party"]
+    list_select_related = ["debate", "party"]
+    search_fields = ["key", "display_name", "speaker__name", "debate__title", "column_reference"]
+    raw_id_fields = ["debate", "sources"]
+    autocomplete_fields = ["speaker", "party"]
+    readonly_fields = ["key", "fingerprint"]
+    inlines = [ContributionTopicInline]
+
+
+@admin.register(ContributionTopic)
+class ContributionTopicAdmin(admin.ModelAdmin):
+    list_display = ["contribution", "topic", "provenance", "matched_phrase"]
+    list_filter = ["provenance", "topic"]
+    list_select_related = ["contribution__debate", "topic"]
+    raw_id_fields = ["contribution"]
+    autocomplete_fields = ["topic"]

@@ -1,0 +1,427 @@
+"""Parsed documents -> rows, all or nothing.
+
+``load_documents`` writes inside one transaction, so a failure anywhere leaves the
+database exactly as it was. Loading is idempotent: a contribution is identified by a
+fingerprint of its sitting and words, a debate by its sitting, place and title, a
+speaker by the name forms already seen, so a second run finds everything and changes
+nothing. Permalink keys are assigned once, at creation, and never recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from debates.models import (
+    Contribution,
+    ContributionTopic,
+    Debate,
+    House,
+    Party,
+    Source,
+    Speaker,
+    SpeakerName,
+    Topic,
+    unique_slug,
+)
+
+from . import names
+from .curation import SpeakerFacts, TopicDefinition
+from .errors import SourceFormatError
+from .parsed import ParsedContribution, ParsedDebate, ParsedDocument
+from .parties import resolve_party
+
+# "the hon. Member for Coventry North West (Mr Robinson)": Hansard names a member's seat
+# when it refers to them, which tells us a constituency the speaker line may not print.
+MEMBER_MENTION = re.compile(r"Member for (?P<constituency>[A-Z][^()]*?) \((?P<name>[^()]+)\)")
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A parsed document and the raw file it came from."""
+
+    document: ParsedDocument
+    file_name: str
+    sha256: str
+    url: str = ""
+
+
+@dataclass
+class LoadReport:
+    # model label -> {object key: outcome}; an object met several times counts once,
+    # as its strongest outcome (created beats updated beats unchanged).
+    outcomes: dict[str, dict[object, str]] = field(default_factory=lambda: defaultdict(dict))
+    warnings: list[str] = field(default_factory=list)
+
+    def record(self, label: str, key: object, outcome: str) -> None:
+        order = (UNCHANGED, UPDATED, CREATED)
+        previous = self.outcomes[label].get(key, UNCHANGED)
+        self.outcomes[label][key] = max(previous, outcome, key=order.index)
+
+    def counts(self, label: str) -> dict[str, int]:
+        values = list(self.outcomes[label].values())
+        return {outcome: values.count(outcome) for outcome in (CREATED, UPDATED, UNCHANGED)}
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            outcome != UNCHANGED for per_model in self.outcomes.values() for outcome in per_model.values()
+        )
+
+    def summary_lines(self) -> list[str]:
+        return [
+            "{label}: {created} created, {updated} updated, {unchanged} unchanged".format(
+                label=label, **self.counts(label)
+            )
+            for label in ("sources", "debates", "speakers", "contributions", "topics", "topic tags")
+        ]
+
+
+def contribution_fingerprint(debate: ParsedDebate, contribution: ParsedContribution) -> str:
+    """Identity of a speech: the sitting and the words, whatever document carried them.
+
+    Whitespace is collapsed so a page (blank-line paragraphs) and a record (one line a
+    paragraph) of the same speech agree.
+    """
+    words = " ".join(" ".join(p.text for p in contribution.paragraphs).split())
+    return hashlib.sha256(f"{debate.date.isoformat()}|{debate.house}|{words}".encode()).hexdigest()
+
+
+def contribution_key(debate: ParsedDebate, fingerprint: str) -> str:
+    """The permanent public key: "2010-02-23-hc-3fa9c1b2de" (date, House, identity)."""
+    return f"{debate.date.isoformat()}-{House(debate.house).abbreviation.lower()}-{fingerprint[:10]}"
+
+
+def load_documents(
+    sources: list[SourceDocument],
+    *,
+    speaker_facts: dict[str, SpeakerFacts],
+    topics: list[TopicDefinition],
+) -> LoadReport:
+    loader = _Loader(speaker_facts, topics)
+    with transaction.atomic():
+        loader.sync_topics()
+        for source in sources:
+            loader.load_source(source)
+        loader.apply_member_mentions()
+        loader.apply_speaker_facts()
+        loader.fill_party_at_time()
+        loader.tag_topics()
+    return loader.report
+
+
+class _Loader:
+    def __init__(self, speaker_facts: dict[str, SpeakerFacts], topics: list[TopicDefinition]):
+        self.speaker_facts = speaker_facts
+        self.topic_definitions = topics
+        self.report = LoadReport()
+        self.parties: dict[str, Party] = {p.name: p for p in Party.objects.all()}
+        self.speakers: dict[int, Speaker] = {}
+        # normalised name form -> ids of speakers known by it
+        self.speakers_by_name: dict[str, set[int]] = defaultdict(set)
+        for speaker in Speaker.objects.all():
+            self._remember(speaker, speaker.name)
+        for form in SpeakerName.objects.all():
+            self.speakers_by_name[names.normalise(form.name)].add(form.speaker_id)
+        self.touched_contributions: dict[int, Contribution] = {}
+        self.touched_debates: dict[int, Debate] = {}
+        self.mentions: list[tuple[Debate, str, str]] = []
+
+    # Topics -------------------------------------------------------------------------
+
+    def sync_topics(self) -> None:
+        existing = {t.slug: t for t in Topic.objects.all()}
+        for definition in self.topic_definitions:
+            topic = existing.get(definition.slug)
+            wanted = {"name": definition.name, "description": definition.description}
+            if topic is None:
+                topic = Topic.objects.create(slug=definition.slug, **wanted)
+                existing[topic.slug] = topic
+                self.report.record("topics", topic.slug, CREATED)
+            elif any(getattr(topic, k) != v for k, v in wanted.items()):
+                Topic.objects.filter(pk=topic.pk).update(**wanted)
+                self.report.record("topics", topic.slug, UPDATED)
+            else:
+                self.report.record("topics", topic.slug, UNCHANGED)
+        for definition in self.topic_definitions:
+            parent = existing.get(definition.parent) if definition.parent else None
+            topic = existing[definition.slug]
+            if topic.parent_id != (parent.pk if parent else None):
+                Topic.objects.filter(pk=topic.pk).update(parent=parent)
+                self.report.record("topics", topic.slug, UPDATED)
+        self.topics = existing
+
+    # Documents ----------------------------------------------------------------------
+
+    def load_source(self, source: SourceDocument) -> None:
+        document = source.document
+        row, created = Source.objects.get_or_create(
+            sha256=source.sha256,
+            defaults={"file_name": source.file_name, "format": document.format, "url": source.url},
+        )
+        self.report.record("sources", row.sha256, CREATED if created else UNCHANGED)
+        for parsed_debate in document.debates:
+            debate = self._debate(document.path, parsed_debate, row)
+            debate_speakers: list[Speaker] = list(
+                Speaker.objects.filter(contributions__debate=debate).distinct()
+            )
+            for parsed in parsed_debate.contributions:
+                speaker = self._speaker(parsed, debate, debate_speakers)
+                if speaker not in debate_speakers:
+                    debate_speakers.append(speaker)
+                self._contribution(parsed_debate, parsed, debate, speaker, row)
+                for paragraph in parsed.paragraphs:
+                    for mention in MEMBER_MENTION.finditer(paragraph.text):
+                        self.mentions.append((debate, mention["name"], mention["constituency"]))
+
+    def _debate(self, path: str, parsed: ParsedDebate, source: Source) -> Debate:
+        if not parsed.title:
+            raise SourceFormatError(
+                path,
+                parsed.line,
+                "the debate has no title in the text; add one for this document "
+                "(by its sha256) to fixtures/sources/manifest.toml",
+            )
+        location = parsed.location or ""
+        debate = Debate.objects.filter(
+            date=parsed.date, house=parsed.house, location=location, title=parsed.title
+        ).first()
+        facts = {
+            "department": parsed.department or "",
+            "kind": parsed.kind or "",
+            "session": parsed.session or "",
+            "source_url": parsed.source_url or "",
+        }
+        if debate is None:
+            debate = Debate.objects.create(
+                title=parsed.title,
+                slug=unique_slug(Debate, f"{parsed.date.isoformat()} {parsed.title}", max_length=110),
+                date=parsed.date,
+                house=parsed.house,
+                location=location,
+                **facts,
+            )
+            outcome = CREATED
+        else:
+            # Fill what this document knows and earlier ones did not; never overwrite.
+            missing = {k: v for k, v in facts.items() if v and not getattr(debate, k)}
+            for name, value in missing.items():
+                setattr(debate, name, value)
+            if missing:
+                debate.save(update_fields=list(missing))
+            outcome = UPDATED if missing else UNCHANGED
+        if not debate.sources.filter(pk=source.pk).exists():
+            debate.sources.add(source)
+            outcome = outcome if outcome == CREATED else UPDATED
+        self.report.record("debates", debate.slug, outcome)
+        self.touched_debates[debate.pk] = debate
+        return debate
+
+    # Speakers -----------------------------------------------------------------------
+
+    def _remember(self, speaker: Speaker, *forms: str) -> None:
+        self.speakers[speaker.pk] = speaker
+        for form in forms:
+            self.speakers_by_name[names.normalise(form)].add(speaker.pk)
+
+    def _find_speaker(self, name: str, house: str, nearby: list[Speaker]) -> Speaker | None:
+        """The one known person ``name`` stands for, preferring people in this debate."""
+        exact = [self.speakers[pk] for pk in self.speakers_by_name.get(names.normalise(name), ())]
+        for pool in (exact, [s for s in exact if s in nearby], [s for s in exact if s.house == house]):
+            if len(pool) == 1:
+                return pool[0]
+        if names.is_short_form(name):
+            in_debate = [s for s in nearby if names.could_be(name, s.name)]
+            if len(in_debate) == 1:
+                return in_debate[0]
+            same_house = [
+                s for s in self.speakers.values() if s.house == house and names.could_be(name, s.name)
+            ]
+            if len(same_house) == 1:
+                return same_house[0]
+        return None
+
+    def _speaker(self, parsed: ParsedContribution, debate: Debate, nearby: list[Speaker]) -> Speaker:
+        name = parsed.speaker.name
+        speaker = self._find_speaker(name, debate.house, nearby)
+        outcome = UNCHANGED
+        if speaker is None:
+            canonical = name if names.is_peer(name) else names.without_honorific(name)
+            speaker = Speaker.objects.create(
+                name=canonical, slug=unique_slug(Speaker, canonical, max_length=190), house=debate.house
+            )
+            outcome = CREATED
+        forms = {name, speaker.name}
+        if parsed.display_name and parsed.display_name != parsed.role:
+            forms.add(parsed.display_name)
+        known = set(speaker.names.values_list("name", flat=True)) if outcome != CREATED else set()
+        for form in sorted(forms - known):
+            SpeakerName.objects.create(speaker=speaker, name=form)
+            outcome = outcome if outcome == CREATED else UPDATED
+        self._remember(speaker, *forms)
+
+        # Facts printed at this speech fill gaps; they never overwrite what is known.
+        changed = []
+        party = self._party(parsed.speaker.party)
+        if party and speaker.party_id is None:
+            speaker.party, changed = party, [*changed, "party"]
+        if parsed.speaker.constituency and not speaker.constituency:
+            speaker.constituency, changed = parsed.speaker.constituency, [*changed, "constituency"]
+        if not speaker.house:
+            speaker.house, changed = debate.house, [*changed, "house"]
+        if changed:
+            speaker.save(update_fields=changed)
+            outcome = outcome if outcome == CREATED else UPDATED
+        self.report.record("speakers", speaker.slug, outcome)
+        return speaker
+
+    def _party(self, full_name: str | None) -> Party | None:
+        if not full_name:
+            return None
+        known = resolve_party(full_name)
+        name = known.name if known else full_name
+        if name not in self.parties:
+            short_name = known.short_name if known else full_name
+            self.parties[name], _ = Party.objects.get_or_create(
+                name=name, defaults={"short_name": short_name, "slug": slugify(name)}
+            )
+        return self.parties[name]
+
+    def apply_member_mentions(self) -> None:
+        for debate, name, constituency in self.mentions:
+            nearby = list(Speaker.objects.filter(contributions__debate=debate).distinct())
+            speaker = self._find_speaker(name, debate.house, nearby)
+            if speaker and not speaker.constituency:
+                speaker.constituency = " ".join(constituency.split())
+                speaker.save(update_fields=["constituency"])
+                self.report.record("speakers", speaker.slug, UPDATED)
+
+    def apply_speaker_facts(self) -> None:
+        for speaker in Speaker.objects.filter(name__in=list(self.speaker_facts)):
+            facts = self.speaker_facts[speaker.name]
+            changed = []
+            for field_name, value in (
+                ("party", self._party(facts.party)),
+                ("constituency", facts.constituency),
+                ("house", facts.house),
+            ):
+                if not value:
+                    continue
+                current = getattr(speaker, field_name)
+                if not current:
+                    setattr(speaker, field_name, value)
+                    changed.append(field_name)
+                elif current != value:
+                    self.report.warnings.append(
+                        f"speakers.toml: {speaker.name}'s {field_name} is {value!r} there "
+                        f"but {current!r} in the source text; keeping the source text"
+                    )
+            if changed:
+                speaker.save(update_fields=changed)
+                self.report.record("speakers", speaker.slug, UPDATED)
+            self.speakers[speaker.pk] = speaker
+
+    # Contributions ------------------------------------------------------------------
+
+    def _contribution(
+        self,
+        parsed_debate: ParsedDebate,
+        parsed: ParsedContribution,
+        debate: Debate,
+        speaker: Speaker,
+        source: Source,
+    ) -> None:
+        fingerprint = contribution_fingerprint(parsed_debate, parsed)
+        contribution = Contribution.objects.filter(fingerprint=fingerprint).first()
+        if contribution is None and parsed.source_uri:
+            contribution = Contribution.objects.filter(source_uri=parsed.source_uri).first()
+        facts = {
+            "role": parsed.role or "",
+            "column_reference": parsed.column_reference or "",
+            "source_uri": parsed.source_uri or "",
+        }
+        if contribution is None:
+            last = debate.contributions.aggregate(last=Max("sequence"))["last"] or 0
+            contribution = Contribution.objects.create(
+                key=contribution_key(parsed_debate, fingerprint),
+                fingerprint=fingerprint,
+                debate=debate,
+                sequence=last + 1,
+                speaker=speaker,
+                display_name=parsed.display_name,
+                party=self._party(parsed.speaker.party),
+                paragraphs=[{"text": p.text, "kind": str(p.kind)} for p in parsed.paragraphs],
+                **facts,
+            )
+            outcome = CREATED
+        else:
+            missing = {k: v for k, v in facts.items() if v and not getattr(contribution, k)}
+            for name, value in missing.items():
+                setattr(contribution, name, value)
+            if missing:
+                contribution.save(update_fields=list(missing))
+            outcome = UPDATED if missing else UNCHANGED
+        if not contribution.sources.filter(pk=source.pk).exists():
+            contribution.sources.add(source)
+            outcome = outcome if outcome == CREATED else UPDATED
+        self.report.record("contributions", contribution.key, outcome)
+        self.touched_contributions[contribution.pk] = contribution
+
+    def fill_party_at_time(self) -> None:
+        """Where the text did not print a party, the speaker's reviewed party stands in."""
+        for contribution in self.touched_contributions.values():
+            if contribution.party_id is None:
+                speaker = self.speakers.get(contribution.speaker_id) or contribution.speaker
+                if speaker.party_id:
+                    contribution.party_id = speaker.party_id
+                    contribution.save(update_fields=["party"])
+                    self.report.record("contributions", contribution.key, UPDATED)
+
+    def tag_topics(self) -> None:
+        """Apply the reviewed phrase rules; curator tags are never added or removed here."""
+        for contribution in self.touched_contributions.values():
+            text = contribution.text
+            current = {
+                tag.topic_id: tag for tag in ContributionTopic.objects.filter(contribution=contribution)
+            }
+            for definition in self.topic_definitions:
+                topic = self.topics[definition.slug]
+                phrase = definition.matched_phrase(text)
+                tag = current.get(topic.pk)
+                tag_key = (contribution.key, topic.slug)
+                if tag is not None and tag.provenance == ContributionTopic.Provenance.CURATOR:
+                    continue
+                if phrase and tag is None:
+                    ContributionTopic.objects.create(
+                        contribution=contribution,
+                        topic=topic,
+                        provenance=ContributionTopic.Provenance.RULE,
+                        matched_phrase=phrase,
+                    )
+                    self.report.record("topic tags", tag_key, CREATED)
+                elif phrase and tag.matched_phrase != phrase:
+                    tag.matched_phrase = phrase
+                    tag.save(update_fields=["matched_phrase"])
+                    self.report.record("topic tags", tag_key, UPDATED)
+                elif phrase:
+                    self.report.record("topic tags", tag_key, UNCHANGED)
+                elif tag is not None:
+                    tag.delete()
+                    self.report.record("topic tags", tag_key, UPDATED)
+        for debate in self.touched_debates.values():
+            wanted = set(
+                ContributionTopic.objects.filter(contribution__debate=debate).values_list(
+                    "topic_id", flat=True
+                )
+            )
+            if set(debate.topics.values_list("pk", flat=True)) != wanted:
+                debate.topics.set(wanted)
+                self.report.record("debates", debate.slug, UPDATED)

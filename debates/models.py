@@ -1,0 +1,390 @@
+"""The archive's data model: Hansard's own nouns, designed for all of Hansard, not the seeds.
+
+A Debate is one item of business on one sitting day in one place; a Contribution is one
+speech in it by one Speaker. Topics are a small curated vocabulary. Every public URL is
+built from a permanent slug or key, never from a primary key that a re-import could change.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import reduce
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class House(models.TextChoices):
+    COMMONS = "commons", "House of Commons"
+    LORDS = "lords", "House of Lords"
+
+    @property
+    def abbreviation(self) -> str:
+        """Hansard's prefix for a citation: "HC Deb", "HL Deb"."""
+        return {"commons": "HC", "lords": "HL"}[self.value]
+
+
+def unique_slug(model: type[models.Model], base: str, field: str = "slug", max_length=80) -> str:
+    """A slug for ``base`` not yet used by ``model``: "munro-report", then "munro-report-2"."""
+    stem = slugify(base)[:max_length].strip("-") or "untitled"
+    candidate, n = stem, 1
+    while model._default_manager.filter(**{field: candidate}).exists():
+        n += 1
+        candidate = f"{stem}-{n}"
+    return candidate
+
+
+class NaturalKeyManager(models.Manager):
+    """Finds rows by their permanent keys, so fixtures never depend on primary keys.
+
+    Loading the seed fixtures into a database that holds other imports then updates the
+    same rows instead of overwriting whatever happens to share a primary key.
+    """
+
+    def get_by_natural_key(self, *values):
+        return self.get(**dict(zip(self.model.NATURAL_KEY, values, strict=True)))
+
+
+class NaturalKeyModel(models.Model):
+    NATURAL_KEY: tuple[str, ...] = ()
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self) -> tuple:
+        return tuple(reduce(getattr, path.split("__"), self) for path in self.NATURAL_KEY)
+
+
+class Party(NaturalKeyModel):
+    NATURAL_KEY = ("slug",)
+
+    name = models.CharField(max_length=100, unique=True, help_text='Full name, e.g. "Labour (Co-op)"')
+    short_name = models.CharField(
+        max_length=30, unique=True, help_text='As printed after a speaker, e.g. "Lab/Co-op"'
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("debates:party-detail", kwargs={"slug": self.slug})
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.select_related("party").order_by("name", "pk")
+
+
+class Speaker(NaturalKeyModel):
+    NATURAL_KEY = ("slug",)
+
+    name = models.CharField(max_length=200, help_text="Canonical name, e.g. \"Edward Timpson\"")
+    slug = models.SlugField(max_length=200, unique=True, help_text="Permanent: used in URLs.")
+    house = models.CharField(
+        max_length=10, choices=House.choices, blank=True, help_text="The House they sit in now."
+    )
+    party = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="speakers",
+        help_text="Current party; the party at the time of a speech is on each contribution.",
+    )
+    constituency = models.CharField(
+        max_length=200, blank=True, help_text="Blank for peers, who have none."
+    )
+    parliament_member_id = models.PositiveIntegerField(
+        null=True, blank=True, unique=True, help_text="data.parliament.uk member id"
+    )
+    twfy_person_id = models.PositiveIntegerField(
+        null=True, blank=True, unique=True, help_text="TheyWorkForYou person id"
+    )
+
+    objects = NaturalKeyManager.from_queryset(SpeakerQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("debates:speaker-detail", kwargs={"slug": self.slug})
+
+    def merge(self, duplicate: Speaker) -> None:
+        """Fold ``duplicate`` into this speaker; its slug keeps working as a redirect.
+
+        Call inside a transaction: it moves contributions and name forms, then deletes.
+        """
+        if duplicate.pk == self.pk:
+            raise ValueError("A speaker cannot be merged into itself.")
+        duplicate.contributions.update(speaker=self)
+        known = set(self.names.values_list("name", flat=True))
+        for form in duplicate.names.all():
+            if form.name not in known:
+                form.speaker = self
+                form.save(update_fields=["speaker"])
+        if duplicate.name not in known:
+            SpeakerName.objects.get_or_create(speaker=self, name=duplicate.name)
+        for field in ("party", "constituency", "house", "parliament_member_id", "twfy_person_id"):
+            if not getattr(self, field) and getattr(duplicate, field):
+                setattr(self, field, getattr(duplicate, field))
+        duplicate.slug_redirects.update(speaker=self)
+        old_slug = duplicate.slug
+        duplicate.delete()
+        SpeakerSlugRedirect.objects.create(old_slug=old_slug, speaker=self)
+        self.save()
+
+
+class SpeakerName(NaturalKeyModel):
+    """A form of a speaker's name seen in Hansard: "Mr Timpson", "Mr Edward Timpson"."""
+
+    NATURAL_KEY = ("speaker__slug", "name")
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "name"], name="unique_speaker_name_form")
+        ]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpeakerSlugRedirect(NaturalKeyModel):
+    """A slug a speaker used to have (before a merge), kept so old links still work."""
+
+    NATURAL_KEY = ("old_slug",)
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="slug_redirects")
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.speaker.slug}"
+
+
+class Topic(NaturalKeyModel):
+    NATURAL_KEY = ("slug",)
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("debates:topic-detail", kwargs={"slug": self.slug})
+
+
+class Source(NaturalKeyModel):
+    """A raw document that contributions were read from: provenance for every row."""
+
+    NATURAL_KEY = ("sha256",)
+
+    class Format(models.TextChoices):
+        PAGE = "page", "Debate page text"
+        CONTRIBUTION_RECORD = "contribution-record", "Proceeding contribution record"
+
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    format = models.CharField(max_length=30, choices=Format.choices)
+    url = models.URLField(max_length=500, blank=True)
+    licence = models.CharField(max_length=200, default="Open Parliament Licence v3.0")
+
+    class Meta:
+        ordering = ["file_name"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class DebateQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.prefetch_related("topics").order_by("-date", "title", "pk")
+
+
+class Debate(NaturalKeyModel):
+    NATURAL_KEY = ("slug",)
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=120, unique=True, help_text="Permanent: used in URLs.")
+    date = models.DateField(help_text="The sitting day.")
+    house = models.CharField(max_length=10, choices=House.choices)
+    location = models.CharField(
+        max_length=100, blank=True, help_text="Commons Chamber, Westminster Hall, Grand Committee, ..."
+    )
+    department = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(
+        max_length=50, blank=True, help_text="adjournment, urgent question, bill, ..."
+    )
+    session = models.CharField(max_length=20, blank=True, help_text='e.g. "2009-10"')
+    source_url = models.URLField(max_length=500, blank=True, help_text="Official Hansard page")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="debates")
+    sources = models.ManyToManyField(Source, blank=True, related_name="debates")
+
+    objects = NaturalKeyManager.from_queryset(DebateQuerySet)()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        constraints = [
+            # Two documents describing the same item of business are one debate.
+            models.UniqueConstraint(
+                fields=["date", "house", "location", "title"], name="unique_debate_sitting"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["date"]),
+            models.Index(fields=["house", "date"]),
+            models.Index(fields=["location"]),
+            models.Index(fields=["department"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%-d %B %Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("debates:debate-detail", kwargs={"slug": self.slug})
+
+    @property
+    def house_abbreviation(self) -> str:
+        return House(self.house).abbreviation
+
+
+class ContributionQuerySet(models.QuerySet):
+    def for_listing(self):
+        """Everything a list row shows, in a fixed number of queries."""
+        return self.select_related("debate", "speaker", "party").order_by(
+            "-debate__date", "debate_id", "sequence"
+        )
+
+
+class Contribution(NaturalKeyModel):
+    NATURAL_KEY = ("key",)
+
+    key = models.SlugField(
+        max_length=40, unique=True,
+        help_text="Permanent public key for the permalink, derived from the source's identity.",
+    )
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="contributions")
+    sequence = models.PositiveIntegerField(help_text="Position in the debate, from 1.")
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="contributions")
+    display_name = models.CharField(max_length=200, help_text='As printed: "Mr Timpson"')
+    role = models.CharField(max_length=300, blank=True, help_text="As printed before the name.")
+    party = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions",
+        help_text="Party at the time of speaking.",
+    )
+    paragraphs = models.JSONField(
+        default=list,
+        help_text='[{"text": "...", "kind": "speech" | "quotation" | "procedural"}, ...]',
+    )
+    column_reference = models.CharField(
+        max_length=40, blank=True, help_text='Volume and columns: "506 c185-6", "716 c216-7GC"'
+    )
+    source_uri = models.URLField(max_length=300, blank=True)
+    fingerprint = models.CharField(
+        max_length=64, unique=True, help_text="sha256 of the sitting and the words: identity."
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="contributions")
+    topics = models.ManyToManyField(
+        Topic, blank=True, through="ContributionTopic", related_name="contributions"
+    )
+
+    objects = NaturalKeyManager.from_queryset(ContributionQuerySet)()
+
+    class Meta:
+        ordering = ["debate", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["debate", "sequence"], name="unique_contribution_position"
+            ),
+            models.UniqueConstraint(
+                fields=["source_uri"], condition=~Q(source_uri=""), name="unique_source_uri"
+            ),
+        ]
+        indexes = [models.Index(fields=["speaker", "debate"])]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}, {self.debate}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("debates:contribution-detail", kwargs={"key": self.key})
+
+    _REFERENCE = re.compile(r"^(?P<volume>\d+)\s+c{1,2}\s*(?P<columns>\S+)$")
+
+    @property
+    def volume(self) -> int | None:
+        match = self._REFERENCE.match(self.column_reference)
+        return int(match["volume"]) if match else None
+
+    @property
+    def columns(self) -> str | None:
+        """Columns in Hansard's citation form: "c185", "cc185-6", "cc216-7GC"."""
+        match = self._REFERENCE.match(self.column_reference)
+        if not match:
+            return None
+        prefix = "cc" if "-" in match["columns"] else "c"
+        return f"{prefix}{match['columns']}"
+
+    @property
+    def citation(self) -> str:
+        """Hansard's own citation form: "HC Deb 23 February 2010, vol 506, cc185-6".
+
+        Where the volume and columns are unknown, the date, House and debate title
+        identify the speech instead.
+        """
+        debate = self.debate
+        sitting = f"{debate.house_abbreviation} Deb {debate.date.day} {debate.date:%B %Y}"
+        if self.volume is not None:
+            return f"{sitting}, vol {self.volume}, {self.columns}"
+        return f"{sitting}, {debate.title}"
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(paragraph["text"] for paragraph in self.paragraphs)
+
+
+class ContributionTopic(NaturalKeyModel):
+    NATURAL_KEY = ("contribution__key", "topic__slug")
+
+    class Provenance(models.TextChoices):
+        RULE = "rule", "Tagged by a reviewed rule"
+        CURATOR = "curator", "Tagged by a curator"
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE)
+    provenance = models.CharField(
+        max_length=10, choices=Provenance.choices, default=Provenance.CURATOR
+    )
+    matched_phrase = models.CharField(
+        max_length=200, blank=True, help_text="The rule phrase that matched, for rule tags."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "topic"], name="unique_contribution_topic"
+            )
+        ]
+        indexes = [models.Index(fields=["topic", "contribution"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.get_provenance_display()})"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "debates"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("debates/<slug:slug>/", views.DebateDetailView.as_view(), name="debate-detail"),
+    path(
+        "contributions/<slug:key>/",
+        views.ContributionDetailView.as_view(),
+        name="contribution-detail",
+    ),
+    path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
+    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("parties/<slug:slug>/", views.PartyDetailView.as_view(), name="party-detail"),
+]
