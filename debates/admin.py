@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
 
@@ -16,8 +16,14 @@ from .models import (
 )
 
 
+class ArchiveModelAdmin(admin.ModelAdmin):
+    # Hansard and data.parliament.uk URLs are https; say so now rather than rely on
+    # Django 5's http default, which Django 6 changes.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(ArchiveModelAdmin):
     list_display = ["name", "short_name", "slug"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -29,7 +35,7 @@ class SpeakerNameInline(admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(ArchiveModelAdmin):
     list_display = ["name", "party", "constituency", "house", "contribution_count"]
     list_filter = ["house", "party"]
     search_fields = ["name", "names__name", "constituency"]
@@ -39,8 +45,11 @@ class SpeakerAdmin(admin.ModelAdmin):
     actions = ["merge_speakers"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("party").annotate(
-            contribution_count=Count("contributions")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("party")
+            .annotate(contribution_count=Count("contributions"))
         )
 
     @admin.display(ordering="contribution_count", description="contributions")
@@ -80,14 +89,14 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpeakerSlugRedirect)
-class SpeakerSlugRedirectAdmin(admin.ModelAdmin):
+class SpeakerSlugRedirectAdmin(ArchiveModelAdmin):
     list_display = ["old_slug", "speaker"]
     search_fields = ["old_slug", "speaker__name"]
     raw_id_fields = ["speaker"]
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ArchiveModelAdmin):
     list_display = ["name", "slug", "parent"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -95,7 +104,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ArchiveModelAdmin):
     list_display = ["file_name", "format", "sha256", "licence"]
     list_filter = ["format"]
     search_fields = ["file_name", "sha256", "url"]
@@ -109,7 +118,7 @@ class ContributionTopicInline(admin.TabularInline):
 
 
 @admin.register(Debate)
-class DebateAdmin(admin.ModelAdmin):
+class DebateAdmin(ArchiveModelAdmin):
     list_display = ["title", "date", "house", "location", "department"]
     list_filter = ["house", "location", "date"]
     date_hierarchy = "date"
@@ -120,7 +129,7 @@ class DebateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(ArchiveModelAdmin):
     list_display = ["key", "display_name", "debate", "party", "column_reference"]
     list_filter = ["debate__house", "party"]
     list_select_related = ["debate", "party"]
@@ -132,7 +141,7 @@ class ContributionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContributionTopic)
-class ContributionTopicAdmin(admin.ModelAdmin):
+class ContributionTopicAdmin(ArchiveModelAdmin):
     list_display = ["contribution", "topic", "provenance", "matched_phrase"]
     list_filter = ["provenance", "topic"]
     list_select_related = ["contribution__debate", "topic"]

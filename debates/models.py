@@ -62,7 +62,9 @@ class NaturalKeyModel(models.Model):
 class Party(NaturalKeyModel):
     NATURAL_KEY = ("slug",)
 
-    name = models.CharField(max_length=100, unique=True, help_text='Full name, e.g. "Labour (Co-op)"')
+    name = models.CharField(
+        max_length=100, unique=True, help_text='Full name, e.g. "Labour (Co-op)"'
+    )
     short_name = models.CharField(
         max_length=30, unique=True, help_text='As printed after a speaker, e.g. "Lab/Co-op"'
     )
@@ -87,13 +89,17 @@ class SpeakerQuerySet(models.QuerySet):
 class Speaker(NaturalKeyModel):
     NATURAL_KEY = ("slug",)
 
-    name = models.CharField(max_length=200, help_text="Canonical name, e.g. \"Edward Timpson\"")
+    name = models.CharField(max_length=200, help_text='Canonical name, e.g. "Edward Timpson"')
     slug = models.SlugField(max_length=200, unique=True, help_text="Permanent: used in URLs.")
     house = models.CharField(
         max_length=10, choices=House.choices, blank=True, help_text="The House they sit in now."
     )
     party = models.ForeignKey(
-        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="speakers",
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="speakers",
         help_text="Current party; the party at the time of a speech is on each contribution.",
     )
     constituency = models.CharField(
@@ -229,7 +235,9 @@ class Debate(NaturalKeyModel):
     date = models.DateField(help_text="The sitting day.")
     house = models.CharField(max_length=10, choices=House.choices)
     location = models.CharField(
-        max_length=100, blank=True, help_text="Commons Chamber, Westminster Hall, Grand Committee, ..."
+        max_length=100,
+        blank=True,
+        help_text="Commons Chamber, Westminster Hall, Grand Committee, ...",
     )
     department = models.CharField(max_length=200, blank=True)
     kind = models.CharField(
@@ -280,7 +288,8 @@ class Contribution(NaturalKeyModel):
     NATURAL_KEY = ("key",)
 
     key = models.SlugField(
-        max_length=40, unique=True,
+        max_length=40,
+        unique=True,
         help_text="Permanent public key for the permalink, derived from the source's identity.",
     )
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="contributions")
@@ -289,12 +298,16 @@ class Contribution(NaturalKeyModel):
     display_name = models.CharField(max_length=200, help_text='As printed: "Mr Timpson"')
     role = models.CharField(max_length=300, blank=True, help_text="As printed before the name.")
     party = models.ForeignKey(
-        Party, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions",
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
         help_text="Party at the time of speaking.",
     )
     paragraphs = models.JSONField(
         default=list,
-        help_text='[{"text": "...", "kind": "speech" | "quotation" | "procedural"}, ...]',
+        help_text='[{"kind": "speech" | "quotation" | "procedural", "text": "..."}, ...]',
     )
     column_reference = models.CharField(
         max_length=40, blank=True, help_text='Volume and columns: "506 c185-6", "716 c216-7GC"'

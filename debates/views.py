@@ -46,7 +46,9 @@ class SpeakerDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         # A slug retired by a merge answers with a permanent redirect to the person.
-        moved = SpeakerSlugRedirect.objects.filter(old_slug=kwargs["slug"]).select_related("speaker")
+        moved = SpeakerSlugRedirect.objects.filter(old_slug=kwargs["slug"]).select_related(
+            "speaker"
+        )
         if moved_to := moved.first():
             return redirect(moved_to.speaker, permanent=True)
         return super().get(request, *args, **kwargs)

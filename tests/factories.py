@@ -58,4 +58,4 @@ class ContributionFactory(DjangoModelFactory):
     speaker = factory.SubFactory(SpeakerFactory)
     display_name = factory.LazyAttribute(lambda c: c.speaker.name)
     party = factory.LazyAttribute(lambda c: c.speaker.party)
-    paragraphs = factory.LazyFunction(lambda: [{"text": "I beg to move.", "kind": "speech"}])
+    paragraphs = factory.LazyFunction(lambda: [{"kind": "speech", "text": "I beg to move."}])

@@ -177,8 +177,8 @@ def test_procedural_lines_are_kept_apart_from_the_speech(db):
         )
     )
     assert Contribution.objects.get().paragraphs == [
-        {"text": "I beg to move.", "kind": "speech"},
-        {"text": "Question put and agreed to.", "kind": "procedural"},
+        {"kind": "speech", "text": "I beg to move."},
+        {"kind": "procedural", "text": "Question put and agreed to."},
     ]
 
 

@@ -3,7 +3,8 @@
 - ``fixtures/sources/manifest.toml``: per document (matched by sha256), a debate title,
   official URL and kind that the text does not carry;
 - ``fixtures/speakers.toml``: speaker facts (party, constituency, house) with a source note;
-- ``fixtures/topics.toml``: the topic vocabulary and its tagging phrases.
+- ``fixtures/topics.toml``: the topic vocabulary, its tagging phrases, and curators' tags
+  for contributions that no phrase catches.
 
 Plain Python with no Django imports, so these can be read and checked anywhere.
 """
@@ -60,6 +61,15 @@ class TopicDefinition:
         return match.group(0) if match else None
 
 
+@dataclass(frozen=True)
+class CuratedTag:
+    """A curator's tag for a contribution no phrase rule catches, by its permanent key."""
+
+    contribution: str
+    topic: str
+    note: str
+
+
 def _read_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
@@ -80,7 +90,9 @@ def _entries(path: Path, data: dict, table: str, cls: type) -> list:
                 str(path), None, f"[[{table}]] #{index}: unknown keys {sorted(unknown)}"
             )
         try:
-            entries.append(cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}))
+            entries.append(
+                cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+            )
         except TypeError as error:
             raise SourceFormatError(str(path), None, f"[[{table}]] #{index}: {error}") from error
     return entries
@@ -105,6 +117,17 @@ def load_topic_vocabulary(path: Path) -> list[TopicDefinition]:
     if len(slugs) != len(set(slugs)):
         raise SourceFormatError(str(path), None, "two topics share a slug")
     return topics
+
+
+def load_curated_tags(path: Path, topics: list[TopicDefinition]) -> list[CuratedTag]:
+    tags = _entries(path, _read_toml(path), "tag", CuratedTag)
+    known = {t.slug for t in topics}
+    for tag in tags:
+        if tag.topic not in known:
+            raise SourceFormatError(
+                str(path), None, f"tag for {tag.contribution}: no topic {tag.topic!r}"
+            )
+    return tags
 
 
 def apply_manifest(document: ParsedDocument, entry: ManifestEntry | None) -> ParsedDocument:

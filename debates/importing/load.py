@@ -32,7 +32,7 @@ from debates.models import (
 )
 
 from . import names
-from .curation import SpeakerFacts, TopicDefinition
+from .curation import CuratedTag, SpeakerFacts, TopicDefinition
 from .errors import SourceFormatError
 from .parsed import ParsedContribution, ParsedDebate, ParsedDocument
 from .parties import resolve_party
@@ -73,7 +73,9 @@ class LoadReport:
     @property
     def changed(self) -> bool:
         return any(
-            outcome != UNCHANGED for per_model in self.outcomes.values() for outcome in per_model.values()
+            outcome != UNCHANGED
+            for per_model in self.outcomes.values()
+            for outcome in per_model.values()
         )
 
     def summary_lines(self) -> list[str]:
@@ -97,7 +99,9 @@ def contribution_fingerprint(debate: ParsedDebate, contribution: ParsedContribut
 
 def contribution_key(debate: ParsedDebate, fingerprint: str) -> str:
     """The permanent public key: "2010-02-23-hc-3fa9c1b2de" (date, House, identity)."""
-    return f"{debate.date.isoformat()}-{House(debate.house).abbreviation.lower()}-{fingerprint[:10]}"
+    return (
+        f"{debate.date.isoformat()}-{House(debate.house).abbreviation.lower()}-{fingerprint[:10]}"
+    )
 
 
 def load_documents(
@@ -105,8 +109,9 @@ def load_documents(
     *,
     speaker_facts: dict[str, SpeakerFacts],
     topics: list[TopicDefinition],
+    curated_tags: list[CuratedTag] = (),
 ) -> LoadReport:
-    loader = _Loader(speaker_facts, topics)
+    loader = _Loader(speaker_facts, topics, curated_tags)
     with transaction.atomic():
         loader.sync_topics()
         for source in sources:
@@ -119,9 +124,15 @@ def load_documents(
 
 
 class _Loader:
-    def __init__(self, speaker_facts: dict[str, SpeakerFacts], topics: list[TopicDefinition]):
+    def __init__(
+        self,
+        speaker_facts: dict[str, SpeakerFacts],
+        topics: list[TopicDefinition],
+        curated_tags: list[CuratedTag],
+    ):
         self.speaker_facts = speaker_facts
         self.topic_definitions = topics
+        self.curated_tags = curated_tags
         self.report = LoadReport()
         self.parties: dict[str, Party] = {p.name: p for p in Party.objects.all()}
         self.speakers: dict[int, Speaker] = {}
@@ -203,7 +214,9 @@ class _Loader:
         if debate is None:
             debate = Debate.objects.create(
                 title=parsed.title,
-                slug=unique_slug(Debate, f"{parsed.date.isoformat()} {parsed.title}", max_length=110),
+                slug=unique_slug(
+                    Debate, f"{parsed.date.isoformat()} {parsed.title}", max_length=110
+                ),
                 date=parsed.date,
                 house=parsed.house,
                 location=location,
@@ -235,7 +248,11 @@ class _Loader:
     def _find_speaker(self, name: str, house: str, nearby: list[Speaker]) -> Speaker | None:
         """The one known person ``name`` stands for, preferring people in this debate."""
         exact = [self.speakers[pk] for pk in self.speakers_by_name.get(names.normalise(name), ())]
-        for pool in (exact, [s for s in exact if s in nearby], [s for s in exact if s.house == house]):
+        for pool in (
+            exact,
+            [s for s in exact if s in nearby],
+            [s for s in exact if s.house == house],
+        ):
             if len(pool) == 1:
                 return pool[0]
         if names.is_short_form(name):
@@ -243,20 +260,26 @@ class _Loader:
             if len(in_debate) == 1:
                 return in_debate[0]
             same_house = [
-                s for s in self.speakers.values() if s.house == house and names.could_be(name, s.name)
+                s
+                for s in self.speakers.values()
+                if s.house == house and names.could_be(name, s.name)
             ]
             if len(same_house) == 1:
                 return same_house[0]
         return None
 
-    def _speaker(self, parsed: ParsedContribution, debate: Debate, nearby: list[Speaker]) -> Speaker:
+    def _speaker(
+        self, parsed: ParsedContribution, debate: Debate, nearby: list[Speaker]
+    ) -> Speaker:
         name = parsed.speaker.name
         speaker = self._find_speaker(name, debate.house, nearby)
         outcome = UNCHANGED
         if speaker is None:
             canonical = name if names.is_peer(name) else names.without_honorific(name)
             speaker = Speaker.objects.create(
-                name=canonical, slug=unique_slug(Speaker, canonical, max_length=190), house=debate.house
+                name=canonical,
+                slug=unique_slug(Speaker, canonical, max_length=190),
+                house=debate.house,
             )
             outcome = CREATED
         forms = {name, speaker.name}
@@ -358,7 +381,8 @@ class _Loader:
                 speaker=speaker,
                 display_name=parsed.display_name,
                 party=self._party(parsed.speaker.party),
-                paragraphs=[{"text": p.text, "kind": str(p.kind)} for p in parsed.paragraphs],
+                # Keys in PostgreSQL jsonb's own order, so dumps agree across databases.
+                paragraphs=[{"kind": str(p.kind), "text": p.text} for p in parsed.paragraphs],
                 **facts,
             )
             outcome = CREATED
@@ -386,11 +410,18 @@ class _Loader:
                     self.report.record("contributions", contribution.key, UPDATED)
 
     def tag_topics(self) -> None:
-        """Apply the reviewed phrase rules; curator tags are never added or removed here."""
+        """Apply the reviewed phrase rules and the curated tags file.
+
+        Tags a curator added in the admin are never removed or changed here.
+        """
+        curated = defaultdict(set)
+        for tag in self.curated_tags:
+            curated[tag.contribution].add(tag.topic)
         for contribution in self.touched_contributions.values():
             text = contribution.text
             current = {
-                tag.topic_id: tag for tag in ContributionTopic.objects.filter(contribution=contribution)
+                tag.topic_id: tag
+                for tag in ContributionTopic.objects.filter(contribution=contribution)
             }
             for definition in self.topic_definitions:
                 topic = self.topics[definition.slug]
@@ -399,7 +430,10 @@ class _Loader:
                 tag_key = (contribution.key, topic.slug)
                 if tag is not None and tag.provenance == ContributionTopic.Provenance.CURATOR:
                     continue
-                if phrase and tag is None:
+                if tag is None and topic.slug in curated[contribution.key]:
+                    ContributionTopic.objects.create(contribution=contribution, topic=topic)
+                    self.report.record("topic tags", tag_key, CREATED)
+                elif phrase and tag is None:
                     ContributionTopic.objects.create(
                         contribution=contribution,
                         topic=topic,

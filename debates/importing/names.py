@@ -10,12 +10,37 @@ from __future__ import annotations
 import re
 
 HONORIFICS = (
-    "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Sir", "Dame", "Professor", "Prof",
-    "Rev", "Reverend", "Rt Hon", "Hon",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Miss",
+    "Mx",
+    "Dr",
+    "Sir",
+    "Dame",
+    "Professor",
+    "Prof",
+    "Rev",
+    "Reverend",
+    "Rt Hon",
+    "Hon",
 )
 PEERAGE_TITLES = (
-    "Lord", "Baroness", "Baron", "Viscount", "Viscountess", "Earl", "Countess",
-    "Marquess", "Duke", "Duchess", "Lady", "The Lord Bishop", "Bishop", "The Earl", "The Duke",
+    "Lord",
+    "Baroness",
+    "Baron",
+    "Viscount",
+    "Viscountess",
+    "Earl",
+    "Countess",
+    "Marquess",
+    "Duke",
+    "Duchess",
+    "Lady",
+    "The Lord Bishop",
+    "Bishop",
+    "The Earl",
+    "The Duke",
 )
 _HONORIFIC = re.compile(r"^(?:(?:" + "|".join(re.escape(h) for h in HONORIFICS) + r")\.?\s+)+")
 _PEER = re.compile(r"^(?:" + "|".join(re.escape(t) for t in PEERAGE_TITLES) + r")\b")
@@ -48,6 +73,8 @@ def is_short_form(name: str) -> bool:
 
 def could_be(short_form: str, full_name: str) -> bool:
     """Whether a short form like "Mr Timpson" can stand for ``full_name``."""
-    return is_short_form(short_form) and not is_peer(full_name) and (
-        normalise(surname(short_form)) == normalise(surname(full_name))
+    return (
+        is_short_form(short_form)
+        and not is_peer(full_name)
+        and (normalise(surname(short_form)) == normalise(surname(full_name)))
     )

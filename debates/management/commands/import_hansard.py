@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from debates.importing.curation import (
     apply_manifest,
+    load_curated_tags,
     load_manifest,
     load_speaker_facts,
     load_topic_vocabulary,
@@ -27,27 +28,32 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--dry-run", action="store_true", help="Parse only; touch no table.")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Parse only; touch no table."
-        )
-        parser.add_argument(
-            "--json", action="store_true", dest="as_json", help="With --dry-run: print the parse as one JSON object."
+            "--json",
+            action="store_true",
+            dest="as_json",
+            help="With --dry-run: print the parse as one JSON object.",
         )
 
-    def handle(self, *paths, dry_run=False, as_json=False, **options):
+    def handle(self, *args, paths, dry_run=False, as_json=False, **options):
         if as_json and not dry_run:
             raise CommandError("--json is only for --dry-run")
         data_dir = Path(settings.IMPORT_DATA_DIR)
         try:
             manifest = load_manifest(data_dir / "sources" / "manifest.toml")
-            sources = [self._read(Path(path), path, manifest) for path in self._with_progress(paths)]
+            sources = [
+                self._read(Path(path), path, manifest) for path in self._with_progress(paths)
+            ]
             if dry_run:
                 self._print_dry_run(sources, as_json=as_json)
                 return
+            topics = load_topic_vocabulary(data_dir / "topics.toml")
             report = load_documents(
                 sources,
                 speaker_facts=load_speaker_facts(data_dir / "speakers.toml"),
-                topics=load_topic_vocabulary(data_dir / "topics.toml"),
+                topics=topics,
+                curated_tags=load_curated_tags(data_dir / "topics.toml", topics),
             )
         except SourceFormatError as error:
             raise CommandError(str(error)) from error

@@ -1,0 +1,52 @@
+"""What a visitor sees on the seeded archive."""
+
+import pytest
+
+from debates.models import Contribution, Debate, Party, Speaker, Topic
+
+
+def test_home_page_shows_counts_from_the_database(seeded, client):
+    response = client.get("/")
+    assert response.status_code == 200
+    totals = response.context["totals"]
+    assert totals == {"debates": 4, "contributions": 13, "speakers": 7, "topics": 14}
+    assert "Open Parliament Licence v3.0" in response.text
+
+
+def test_home_page_on_an_empty_archive_says_how_to_load_data(db, client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "make db" in response.text
+
+
+@pytest.mark.parametrize("model", [Debate, Contribution, Speaker, Topic, Party])
+def test_every_seeded_page_answers(seeded, client, model):
+    for obj in model.objects.all():
+        assert client.get(obj.get_absolute_url()).status_code == 200, obj
+
+
+def test_a_contribution_page_shows_its_citation_and_exact_text(seeded, client):
+    contribution = Contribution.objects.get(column_reference="506 c185-6")
+    response = client.get(contribution.get_absolute_url())
+    assert "HC Deb 23 February 2010, vol 506, cc185-6" in response.text
+    assert 'name="citation_author" content="Tim Loughton"' in response.text
+
+
+def test_quotations_are_shown_as_quotations(seeded, client):
+    debate = Debate.objects.get(title="Munro Report")
+    response = client.get(debate.get_absolute_url())
+    assert "<blockquote" in response.text
+    assert "most bureaucracy which limits practitioners’ capacity" in response.text
+
+
+def test_unknown_slugs_are_404(db, client):
+    assert client.get("/debates/no-such-debate/").status_code == 404
+    assert client.get("/contributions/1999-01-01-hc-0000000000/").status_code == 404
+
+
+def test_debate_page_query_count_does_not_grow_with_contributions(
+    seeded, client, django_assert_max_num_queries
+):
+    debate = Debate.objects.get(title="Munro Report")
+    with django_assert_max_num_queries(4):  # debate, topics, contributions (+speaker, party)
+        client.get(debate.get_absolute_url())
