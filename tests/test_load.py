@@ -216,3 +216,9 @@ def dump_all():
     out = StringIO()
     call_command("dumpdata", "debates", natural_primary=True, natural_foreign=True, stdout=out)
     return json.loads(out.getvalue())
+
+
+def test_values_too_long_for_the_archive_are_refused_with_file_and_line(db):
+    with pytest.raises(SourceFormatError, match=r"^x\.txt:1: debate title is 501 characters"):
+        load(page("x", TIMPSON_OPENS, title="T" * 501))
+    assert not Debate.objects.exists()

@@ -50,3 +50,9 @@ def test_debate_page_query_count_does_not_grow_with_contributions(
     debate = Debate.objects.get(title="Munro Report")
     with django_assert_max_num_queries(4):  # debate, topics, contributions (+speaker, party)
         client.get(debate.get_absolute_url())
+
+
+def test_home_page_query_count_is_fixed(seeded, client, django_assert_num_queries):
+    # four totals, date range, houses, topics, recent debates and their topics
+    with django_assert_num_queries(9):
+        client.get("/")

@@ -87,6 +87,55 @@ class LoadReport:
         ]
 
 
+def check_fits(document: ParsedDocument) -> None:
+    """Refuse values too long for their columns before anything is written.
+
+    SQLite would store an overlong value that PostgreSQL rejects; checking here gives the
+    same clear error on both, naming the file and line.
+    """
+    for debate in document.debates:
+        _check_lengths(
+            document.path,
+            debate.line,
+            Debate,
+            title=debate.title,
+            location=debate.location,
+            department=debate.department,
+            kind=debate.kind,
+            session=debate.session,
+            source_url=debate.source_url,
+        )
+        for contribution in debate.contributions:
+            _check_lengths(
+                document.path,
+                contribution.line,
+                Contribution,
+                display_name=contribution.display_name,
+                role=contribution.role,
+                column_reference=contribution.column_reference,
+                source_uri=contribution.source_uri,
+            )
+            _check_lengths(
+                document.path,
+                contribution.line,
+                Speaker,
+                name=contribution.speaker.name,
+                constituency=contribution.speaker.constituency,
+            )
+
+
+def _check_lengths(path: str, line: int, model, **values: str | None) -> None:
+    for name, value in values.items():
+        limit = model._meta.get_field(name).max_length
+        if value and limit and len(value) > limit:
+            raise SourceFormatError(
+                path,
+                line,
+                f"{model._meta.verbose_name} {name.replace('_', ' ')} is {len(value)} "
+                f"characters long; at most {limit} fit",
+            )
+
+
 def contribution_fingerprint(debate: ParsedDebate, contribution: ParsedContribution) -> str:
     """Identity of a speech: the sitting and the words, whatever document carried them.
 
@@ -174,6 +223,7 @@ class _Loader:
 
     def load_source(self, source: SourceDocument) -> None:
         document = source.document
+        check_fits(document)
         row, created = Source.objects.get_or_create(
             sha256=source.sha256,
             defaults={"file_name": source.file_name, "format": document.format, "url": source.url},
