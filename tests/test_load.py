@@ -202,12 +202,31 @@ def test_reviewed_facts_fill_gaps_but_text_wins(db):
 def test_a_failure_part_way_leaves_the_database_unchanged(db):
     load(page("a", TIMPSON_OPENS))
     before = json.dumps(dump_all())
-    untitled = page("c", ROBINSON_INTERVENES, title=None)
+    overlong = page("c", ROBINSON_INTERVENES, title="T" * 501)
 
-    with pytest.raises(SourceFormatError, match="no title"):
-        load(page("b", TIMPSON_REPLIES, title="Another Debate"), untitled)
+    with pytest.raises(SourceFormatError, match="501 characters"):
+        load(page("b", TIMPSON_REPLIES, title="Another Debate"), overlong)
 
     assert json.dumps(dump_all()) == before
+
+
+def test_an_untitled_debate_is_filed_apart_with_a_warning(db):
+    report = load(page("a", TIMPSON_OPENS, title=None), page("b", TIMPSON_REPLIES, title=None))
+    assert sorted(Debate.objects.values_list("title", flat=True)) == [
+        "Untitled debate (source aaaaaaaa)",
+        "Untitled debate (source bbbbbbbb)",
+    ]
+    assert any("a.txt:1: the debate has no title" in warning for warning in report.warnings)
+
+
+def test_a_curators_new_title_survives_reimport(db):
+    source = page("a", TIMPSON_OPENS, ROBINSON_INTERVENES, title=None)
+    load(source)
+    Debate.objects.update(title="Daniel Pelka")
+    report = load(source)
+    assert list(Debate.objects.values_list("title", flat=True)) == ["Daniel Pelka"]
+    assert not report.changed
+    assert not report.warnings
 
 
 def dump_all():

@@ -244,17 +244,8 @@ class _Loader:
                         self.mentions.append((debate, mention["name"], mention["constituency"]))
 
     def _debate(self, path: str, parsed: ParsedDebate, source: Source) -> Debate:
-        if not parsed.title:
-            raise SourceFormatError(
-                path,
-                parsed.line,
-                "the debate has no title in the text; add one for this document "
-                "(by its sha256) to fixtures/sources/manifest.toml",
-            )
         location = parsed.location or ""
-        debate = Debate.objects.filter(
-            date=parsed.date, house=parsed.house, location=location, title=parsed.title
-        ).first()
+        debate = self._existing_debate(parsed, location, source)
         facts = {
             "department": parsed.department or "",
             "kind": parsed.kind or "",
@@ -262,11 +253,10 @@ class _Loader:
             "source_url": parsed.source_url or "",
         }
         if debate is None:
+            title = parsed.title or self._untitled(path, parsed, source)
             debate = Debate.objects.create(
-                title=parsed.title,
-                slug=unique_slug(
-                    Debate, f"{parsed.date.isoformat()} {parsed.title}", max_length=110
-                ),
+                title=title,
+                slug=unique_slug(Debate, f"{parsed.date.isoformat()} {title}", max_length=110),
                 date=parsed.date,
                 house=parsed.house,
                 location=location,
@@ -287,6 +277,30 @@ class _Loader:
         self.report.record("debates", debate.slug, outcome)
         self.touched_debates[debate.pk] = debate
         return debate
+
+    def _existing_debate(
+        self, parsed: ParsedDebate, location: str, source: Source
+    ) -> Debate | None:
+        """The debate these contributions belong to, if the archive already has it.
+
+        Contributions already seen identify it best: a curator may have corrected the
+        debate's title since. Then the sitting and title; then this very document.
+        """
+        fingerprints = [contribution_fingerprint(parsed, c) for c in parsed.contributions]
+        seen = Contribution.objects.filter(fingerprint__in=fingerprints).select_related("debate")
+        if known := seen.first():
+            return known.debate
+        sitting = Debate.objects.filter(date=parsed.date, house=parsed.house, location=location)
+        by_title = sitting.filter(title=parsed.title).first() if parsed.title else None
+        return by_title or sitting.filter(sources=source).first()
+
+    def _untitled(self, path: str, parsed: ParsedDebate, source: Source) -> str:
+        """A stand-in title, unique to the document so unrelated excerpts never merge."""
+        self.report.warnings.append(
+            f"{path}:{parsed.line}: the debate has no title in the text or in "
+            f"fixtures/sources/manifest.toml; filed as untitled until a curator names it"
+        )
+        return f"Untitled debate (source {source.sha256[:8]})"
 
     # Speakers -----------------------------------------------------------------------
 
