@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 
 from .models import (
     Contribution,
+    ContributionKeyRedirect,
     ContributionTopic,
     Debate,
     Party,
@@ -14,6 +15,40 @@ from .models import (
     SpeakerSlugRedirect,
     Topic,
 )
+
+
+def merge_selected(model_admin, request, queryset):
+    """The body of a "merge" action: confirm which row survives, then ``survivor.merge()``
+    each other row inside one transaction. The merged rows' URLs redirect to the survivor."""
+    rows = list(queryset)
+    noun = model_admin.model._meta.verbose_name_plural
+    if len(rows) < 2:
+        model_admin.message_user(request, f"Select at least two {noun} to merge.", messages.ERROR)
+        return None
+    survivor = next((row for row in rows if str(row.pk) == request.POST.get("survivor")), None)
+    if "apply" in request.POST and survivor is not None:
+        with transaction.atomic():
+            for duplicate in rows:
+                if duplicate.pk != survivor.pk:
+                    survivor.merge(duplicate)
+        model_admin.message_user(
+            request,
+            f"Merged {len(rows) - 1} of the {noun} into {survivor}; their old URLs redirect.",
+            messages.SUCCESS,
+        )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/merge.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": f"Merge {noun}",
+            "rows": rows,
+            "opts": model_admin.model._meta,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
 
 
 class ArchiveModelAdmin(admin.ModelAdmin):
@@ -58,34 +93,7 @@ class SpeakerAdmin(ArchiveModelAdmin):
 
     @admin.action(description="Merge selected speakers into one person")
     def merge_speakers(self, request, queryset):
-        speakers = list(queryset.order_by("-contribution_count", "name"))
-        if len(speakers) < 2:
-            self.message_user(request, "Select at least two speakers to merge.", messages.ERROR)
-            return None
-        target_pk = request.POST.get("target")
-        target = next((s for s in speakers if str(s.pk) == target_pk), None)
-        if "apply" in request.POST and target is not None:
-            with transaction.atomic():
-                for duplicate in speakers:
-                    if duplicate.pk != target.pk:
-                        target.merge(duplicate)
-            self.message_user(
-                request,
-                f"Merged {len(speakers) - 1} speaker(s) into {target}; their old pages redirect.",
-                messages.SUCCESS,
-            )
-            return None
-        return TemplateResponse(
-            request,
-            "admin/debates/speaker/merge.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Merge speakers",
-                "speakers": speakers,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
+        return merge_selected(self, request, queryset.order_by("-contribution_count", "name"))
 
 
 @admin.register(SpeakerSlugRedirect)
@@ -138,6 +146,18 @@ class ContributionAdmin(ArchiveModelAdmin):
     autocomplete_fields = ["speaker", "party"]
     readonly_fields = ["key", "fingerprint"]
     inlines = [ContributionTopicInline]
+    actions = ["merge_contributions"]
+
+    @admin.action(description="Merge selected contributions (the same speech) into one")
+    def merge_contributions(self, request, queryset):
+        return merge_selected(self, request, queryset.order_by("debate__date", "sequence"))
+
+
+@admin.register(ContributionKeyRedirect)
+class ContributionKeyRedirectAdmin(ArchiveModelAdmin):
+    list_display = ["old_key", "contribution"]
+    search_fields = ["old_key", "contribution__key"]
+    raw_id_fields = ["contribution"]
 
 
 @admin.register(ContributionTopic)

@@ -11,7 +11,8 @@ import re
 from functools import reduce
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -83,7 +84,14 @@ class Party(NaturalKeyModel):
 
 class SpeakerQuerySet(models.QuerySet):
     def for_listing(self):
-        return self.select_related("party").order_by("name", "pk")
+        return (
+            self.select_related("party")
+            .annotate(contribution_count=Count("contributions"))
+            .order_by("name", "pk")
+        )
+
+    def for_detail(self):
+        return self.select_related("party").prefetch_related("names")
 
 
 class Speaker(NaturalKeyModel):
@@ -180,6 +188,28 @@ class SpeakerSlugRedirect(NaturalKeyModel):
         return f"{self.old_slug} → {self.speaker.slug}"
 
 
+def _count_of(model: type[models.Model], field: str):
+    """A correlated COUNT subquery: counting two relations with joins would multiply them."""
+    return Coalesce(
+        Subquery(
+            model.objects.filter(**{field: OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
+class TopicQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.annotate(
+            debate_count=_count_of(Debate.topics.through, "topic"),
+            contribution_count=_count_of(ContributionTopic, "topic"),
+        ).order_by("name", "pk")
+
+
 class Topic(NaturalKeyModel):
     NATURAL_KEY = ("slug",)
 
@@ -190,6 +220,8 @@ class Topic(NaturalKeyModel):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
 
+    objects = NaturalKeyManager.from_queryset(TopicQuerySet)()
+
     class Meta:
         ordering = ["name"]
 
@@ -198,6 +230,15 @@ class Topic(NaturalKeyModel):
 
     def get_absolute_url(self) -> str:
         return reverse("debates:topic-detail", kwargs={"slug": self.slug})
+
+    def related_speakers(self):
+        """Who speaks on this topic most, with how many of their contributions it tags."""
+        return (
+            Speaker.objects.filter(contributions__topics=self)
+            .select_related("party")
+            .annotate(topic_contributions=Count("contributions", distinct=True))
+            .order_by("-topic_contributions", "name", "pk")
+        )
 
 
 class Source(NaturalKeyModel):
@@ -225,6 +266,9 @@ class Source(NaturalKeyModel):
 class DebateQuerySet(models.QuerySet):
     def for_listing(self):
         return self.prefetch_related("topics").order_by("-date", "title", "pk")
+
+    def for_detail(self):
+        return self.prefetch_related("topics")
 
 
 class Debate(NaturalKeyModel):
@@ -282,6 +326,12 @@ class ContributionQuerySet(models.QuerySet):
         return self.select_related("debate", "speaker", "party").order_by(
             "-debate__date", "debate_id", "sequence"
         )
+
+    def for_debate_page(self):
+        return self.select_related("speaker", "party").order_by("sequence")
+
+    def for_permalink(self):
+        return self.select_related("debate", "speaker", "party").prefetch_related("topics")
 
 
 class Contribution(NaturalKeyModel):
@@ -373,6 +423,56 @@ class Contribution(NaturalKeyModel):
     @property
     def text(self) -> str:
         return "\n\n".join(paragraph["text"] for paragraph in self.paragraphs)
+
+    @property
+    def opening(self) -> str:
+        """The first paragraph of the member's own words, for list rows and link previews."""
+        return next(
+            (p["text"] for p in self.paragraphs if p["kind"] != "procedural"),
+            self.paragraphs[0]["text"] if self.paragraphs else "",
+        )
+
+    def neighbours(self) -> tuple[Contribution | None, Contribution | None]:
+        """The contributions just before and after this one in its debate."""
+        siblings = Contribution.objects.filter(debate_id=self.debate_id).select_related("speaker")
+        previous = siblings.filter(sequence__lt=self.sequence).order_by("-sequence").first()
+        following = siblings.filter(sequence__gt=self.sequence).order_by("sequence").first()
+        return previous, following
+
+    def merge(self, duplicate: Contribution) -> None:
+        """Fold a duplicate record of this speech into it; its key keeps working.
+
+        Call inside a transaction. Sources, topics and any column or URI this one lacks
+        move across; the duplicate's key becomes a permanent redirect.
+        """
+        if duplicate.pk == self.pk:
+            raise ValueError("A contribution cannot be merged into itself.")
+        for field in ("column_reference", "source_uri", "role"):
+            if not getattr(self, field) and getattr(duplicate, field):
+                setattr(self, field, getattr(duplicate, field))
+        self.sources.add(*duplicate.sources.all())
+        known_topics = set(self.contributiontopic_set.values_list("topic_id", flat=True))
+        duplicate.contributiontopic_set.exclude(topic_id__in=known_topics).update(contribution=self)
+        duplicate.key_redirects.update(contribution=self)
+        old_key = duplicate.key
+        # Deleted first: its source URI, now ours, must be free under the unique constraint.
+        duplicate.delete()
+        self.save()
+        ContributionKeyRedirect.objects.create(old_key=old_key, contribution=self)
+
+
+class ContributionKeyRedirect(NaturalKeyModel):
+    """A permalink key retired by a merge, kept so journalists' links never break."""
+
+    NATURAL_KEY = ("old_key",)
+
+    old_key = models.SlugField(max_length=40, unique=True)
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="key_redirects"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.old_key} → {self.contribution.key}"
 
 
 class ContributionTopic(NaturalKeyModel):

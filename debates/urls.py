@@ -6,13 +6,17 @@ app_name = "debates"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("debates/", views.DebateListView.as_view(), name="debate-list"),
     path("debates/<slug:slug>/", views.DebateDetailView.as_view(), name="debate-detail"),
+    path("contributions/", views.ContributionListView.as_view(), name="contribution-list"),
     path(
         "contributions/<slug:key>/",
         views.ContributionDetailView.as_view(),
         name="contribution-detail",
     ),
+    path("speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
     path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
+    path("topics/", views.TopicListView.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("parties/<slug:slug>/", views.PartyDetailView.as_view(), name="party-detail"),
 ]

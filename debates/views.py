@@ -1,8 +1,23 @@
-from django.db.models import Count, Max, Min
-from django.shortcuts import redirect
-from django.views.generic import DetailView, TemplateView
+"""HTML views: each connects a request to a QuerySet method, a FilterSet and a template."""
 
-from .models import Contribution, Debate, Party, Speaker, SpeakerSlugRedirect, Topic
+from django.db.models import Count, Max, Min
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from . import facets
+from .filters import ContributionFilter, DebateFilter, SpeakerFilter
+from .models import (
+    Contribution,
+    ContributionKeyRedirect,
+    Debate,
+    House,
+    Party,
+    Speaker,
+    SpeakerSlugRedirect,
+    Topic,
+)
 
 
 class HomeView(TemplateView):
@@ -20,51 +35,166 @@ class HomeView(TemplateView):
         context["houses"] = (
             Debate.objects.order_by("house").values("house").annotate(debates=Count("pk"))
         )
-        context["topics"] = Topic.objects.annotate(debate_count=Count("debates")).order_by("name")
+        context["house_choices"] = House.choices
+        context["topics"] = Topic.objects.for_listing()
         context["recent_debates"] = Debate.objects.for_listing()[:10]
         return context
 
 
-class DebateDetailView(DetailView):
-    queryset = Debate.objects.prefetch_related("topics")
+class FacetedListView(FilterView):
+    """A filtered, faceted, paginated list whose bad parameters get a 400 that names them.
+
+    django-filter's FilterView answers invalid input with an empty 200 page; a visitor (or
+    a script) deserves to know which parameter was wrong.
+    """
+
+    facet_specs: tuple[facets.FacetSpec, ...] = ()
+    sort_choices: tuple[tuple[str, str], ...] = (
+        ("-date", "Newest first"),
+        ("date", "Oldest first"),
+    )
+    paginate_by = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["contributions"] = self.object.contributions.select_related(
-            "speaker", "party"
-        ).order_by("sequence")
+        valid = self.filterset.is_valid()
+        context["facets"] = (
+            facets.facet_counts(
+                self.filterset, self.facet_specs, self.request.GET, self.get_facet_queryset()
+            )
+            if valid
+            else []
+        )
+        context["selected"] = any(v.selected for facet in context["facets"] for v in facet.values)
+        context["errors"] = {} if valid else parameter_errors(self.filterset.errors)
+        context["sort_choices"] = self.sort_choices
+        context["date_filters"] = [
+            (name, self.request.GET[name], facets.toggle_query(self.request.GET, name, ""))
+            for name in ("date_after", "date_before")
+            if self.request.GET.get(name)
+        ]
+        return context
+
+    def get_facet_queryset(self):
+        """The rows facets count; the listing's own unless it carries counting joins."""
+        return self.get_queryset()
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, even to an empty query: facets need cleaned (empty) filters too.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    def render_to_response(self, context, **kwargs):
+        if not self.filterset.is_valid():
+            kwargs["status"] = 400
+        return super().render_to_response(context, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404 as error:
+            raise Http404(
+                f"There is no page {self.request.GET.get('page', '')[:20]!r} of these results."
+            ) from error
+
+
+def parameter_errors(form_errors) -> dict[str, list[str]]:
+    """Form errors keyed by the query parameters a person typed."""
+    renamed = {"date": "date_after / date_before"}
+    return {renamed.get(name, name): list(messages) for name, messages in form_errors.items()}
+
+
+class DebateListView(FacetedListView):
+    filterset_class = DebateFilter
+    sort_choices = (*FacetedListView.sort_choices, ("title", "Title A–Z"))
+    queryset = Debate.objects.for_listing()
+    facet_specs = facets.DEBATE_FACETS
+    template_name = "debates/debate_list.html"
+
+
+class ContributionListView(FacetedListView):
+    filterset_class = ContributionFilter
+    queryset = Contribution.objects.for_listing()
+    facet_specs = facets.CONTRIBUTION_FACETS
+    template_name = "debates/contribution_list.html"
+
+
+class SpeakerListView(FacetedListView):
+    filterset_class = SpeakerFilter
+    queryset = Speaker.objects.for_listing()
+    facet_specs = facets.SPEAKER_FACETS
+    template_name = "debates/speaker_list.html"
+    sort_choices = (("name", "Name"), ("-contributions", "Most contributions"))
+    paginate_by = 50
+
+    def get_facet_queryset(self):
+        return Speaker.objects.all()  # without the listing's contribution count
+
+
+class TopicListView(ListView):
+    queryset = Topic.objects.for_listing()
+    template_name = "debates/topic_list.html"
+
+
+class DebateDetailView(DetailView):
+    queryset = Debate.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["contributions"] = self.object.contributions.for_debate_page()
         return context
 
 
 class ContributionDetailView(DetailView):
-    queryset = Contribution.objects.select_related("debate", "speaker", "party")
+    queryset = Contribution.objects.for_permalink()
     slug_field = slug_url_kwarg = "key"
 
-
-class SpeakerDetailView(DetailView):
-    queryset = Speaker.objects.select_related("party").prefetch_related("names")
-
     def get(self, request, *args, **kwargs):
-        # A slug retired by a merge answers with a permanent redirect to the person.
-        moved = SpeakerSlugRedirect.objects.filter(old_slug=kwargs["slug"]).select_related(
-            "speaker"
-        )
-        if moved_to := moved.first():
-            return redirect(moved_to.speaker, permanent=True)
+        # A key retired by a merge answers with a permanent redirect to the speech.
+        moved = ContributionKeyRedirect.objects.filter(old_key=kwargs["key"])
+        if moved_to := moved.select_related("contribution").first():
+            return redirect(moved_to.contribution, permanent=True)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["contributions"] = Contribution.objects.for_listing().filter(speaker=self.object)
+        context["previous"], context["next"] = self.object.neighbours()
         return context
 
 
+class SpeakerDetailView(FacetedListView):
+    """A speaker and their contributions, with the contribution facets (topic, year, debate)."""
+
+    filterset_class = ContributionFilter
+    facet_specs = tuple(
+        spec for spec in facets.CONTRIBUTION_FACETS if spec.name in ("topic", "year", "debate")
+    )
+    template_name = "debates/speaker_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        moved = SpeakerSlugRedirect.objects.filter(old_slug=kwargs["slug"])
+        if moved_to := moved.select_related("speaker").first():
+            return redirect(moved_to.speaker, permanent=True)
+        self.speaker = get_object_or_404(Speaker.objects.for_detail(), slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Contribution.objects.for_listing().filter(speaker=self.speaker)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(speaker=self.speaker, **kwargs)
+
+
 class TopicDetailView(DetailView):
-    queryset = Topic.objects.select_related("parent")
+    queryset = Topic.objects.select_related("parent").prefetch_related("children")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["debates"] = self.object.debates.for_listing()
+        topic = self.object
+        context["debates"] = topic.debates.for_listing()[:20]
+        context["debate_count"] = topic.debates.count()
+        context["contributions"] = Contribution.objects.for_listing().filter(topics=topic)[:20]
+        context["contribution_count"] = topic.contributions.count()
+        context["speakers"] = topic.related_speakers()[:15]
         return context
 
 
@@ -73,5 +203,5 @@ class PartyDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["speakers"] = self.object.speakers.order_by("name")
+        context["speakers"] = self.object.speakers.order_by("name", "pk")
         return context

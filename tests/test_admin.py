@@ -7,7 +7,18 @@ from debates.models import Contribution, Debate, Speaker, SpeakerSlugRedirect
 
 
 @pytest.mark.parametrize(
-    "model", ["debate", "contribution", "speaker", "topic", "party", "source", "contributiontopic"]
+    "model",
+    [
+        "debate",
+        "contribution",
+        "speaker",
+        "topic",
+        "party",
+        "source",
+        "contributiontopic",
+        "speakerslugredirect",
+        "contributionkeyredirect",
+    ],
 )
 def test_changelists_and_change_pages_open(seeded, admin_client, model):
     response = admin_client.get(f"/admin/debates/{model}/")
@@ -44,8 +55,30 @@ def test_a_curator_can_merge_two_speakers(seeded, admin_client):
     assert b"Merge speakers" in confirm.content
 
     done = admin_client.post(
-        "/admin/debates/speaker/", {**selection, "target": kept.pk, "apply": "Merge"}
+        "/admin/debates/speaker/", {**selection, "survivor": kept.pk, "apply": "Merge"}
     )
     assert done.status_code == 302
     assert kept.contributions.count() == 2
     assert SpeakerSlugRedirect.objects.get(old_slug="ed-timpson").speaker == kept
+
+
+def test_a_curator_can_merge_duplicate_contributions(seeded, admin_client):
+    kept = Contribution.objects.get(column_reference="506 c185-6")
+    duplicate = Contribution.objects.create(
+        key="2010-02-23-hc-duplicate01",
+        fingerprint="f" * 64,
+        debate=kept.debate,
+        sequence=2,
+        speaker=kept.speaker,
+        display_name="Mr Loughton",
+        paragraphs=kept.paragraphs,
+    )
+    selection = {
+        ACTION_CHECKBOX_NAME: [kept.pk, duplicate.pk],
+        "action": "merge_contributions",
+        "survivor": kept.pk,
+        "apply": "Merge",
+    }
+    assert admin_client.post("/admin/debates/contribution/", selection).status_code == 302
+    assert not Contribution.objects.filter(pk=duplicate.pk).exists()
+    assert kept.key_redirects.get().old_key == "2010-02-23-hc-duplicate01"

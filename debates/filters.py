@@ -1,0 +1,226 @@
+"""One FilterSet per resource, shared by the HTML pages and the REST API.
+
+Parameter names are the words people type and are a public contract: `house`, `location`,
+`department`, `year`, `date_after`, `date_before`, `speaker`, `party`, `topic`, `debate`,
+`sort`. Any facet takes several values (`topic=a&topic=b`), meaning any of them.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django_filters import rest_framework as filters
+from django_filters.fields import ModelMultipleChoiceField, MultipleChoiceField
+
+from .models import Contribution, ContributionTopic, Debate, House, Party, Speaker, Topic
+
+EARLIEST_YEAR, LATEST_YEAR = 1800, 2100
+
+
+class MultipleValueField(forms.Field):
+    """Every value of a repeated query parameter (`location=a&location=b`), cleaned."""
+
+    widget = forms.MultipleHiddenInput
+    max_length = 200
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [self.clean_one(str(v)) for v in values if str(v).strip()]
+
+    def clean_one(self, value: str):
+        value = value.strip()
+        if "\x00" in value or len(value) > self.max_length:
+            raise ValidationError(f"“{value[:40]}” is not a valid value.", code="invalid")
+        return value
+
+
+class MultipleYearField(MultipleValueField):
+    def clean_one(self, value: str) -> int:
+        value = value.strip()
+        if (
+            not value.isascii()
+            or not value.isdigit()
+            or not (EARLIEST_YEAR <= int(value) <= LATEST_YEAR)
+        ):
+            raise ValidationError(
+                f"“{value[:40]}” is not a year between {EARLIEST_YEAR} and {LATEST_YEAR}.",
+                code="invalid",
+            )
+        return int(value)
+
+
+class MultipleValueFilter(filters.Filter):
+    """Matches rows whose field equals any of the given values."""
+
+    field_class = MultipleValueField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": value})
+
+
+class MultipleYearFilter(MultipleValueFilter):
+    field_class = MultipleYearField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__year__in": value})
+
+
+class IgnoresBlankValues:
+    """`?topic=&house=` (a form's "any" option) means no filter, not an invalid value."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            value = [v for v in value if str(v).strip()]
+        return super().clean(value)
+
+
+class ChoicesField(IgnoresBlankValues, MultipleChoiceField):
+    pass
+
+
+class ChoicesFilter(filters.MultipleChoiceFilter):
+    field_class = ChoicesField
+
+
+class SlugsField(IgnoresBlankValues, ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # Refuse what no slug can be before it reaches the database: PostgreSQL rejects
+        # a NUL byte in a query with an error, where the visitor deserves a message.
+        for item in value:
+            if "\x00" in str(item) or len(str(item)) > 200:
+                raise ValidationError(f"“{str(item)[:40]}” is not a valid value.", code="invalid")
+        return super()._check_values(value)
+
+
+class SlugsFilter(filters.ModelMultipleChoiceFilter):
+    """`speaker=ed-balls&speaker=tim-loughton`: slugs or stable keys, never primary keys.
+
+    An unknown slug is a 400 naming it, not an empty page.
+    """
+
+    field_class = SlugsField
+
+    def __init__(self, *args, model, to_field_name="slug", **kwargs):
+        kwargs.setdefault("queryset", model.objects.all())
+        # Filtering a foreign key never repeats rows, so no DISTINCT is needed.
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, to_field_name=to_field_name, **kwargs)
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """`sort=date`, `sort=-date`, `sort=title`, always ending on a unique column so pages
+    never repeat or skip a row."""
+
+    def __init__(self, *args, tiebreak: tuple[str, ...], **kwargs):
+        self.tiebreak = tiebreak
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.order_by(*(self.get_ordering_value(v) for v in value), *self.tiebreak)
+
+
+def _any_contribution(field: str):
+    """Filter debates by their contributions, without the duplicate rows a join makes."""
+
+    def method(queryset, name, value):
+        if not value:
+            return queryset
+        matching = Contribution.objects.filter(**{f"{field}__in": value}).values("debate_id")
+        return queryset.filter(pk__in=matching)
+
+    return method
+
+
+class DebateFilter(filters.FilterSet):
+    house = ChoicesFilter(field_name="house", choices=House.choices)
+    location = MultipleValueFilter(field_name="location")
+    department = MultipleValueFilter(field_name="department")
+    year = MultipleYearFilter(field_name="date")
+    date = filters.DateFromToRangeFilter(field_name="date")
+    speaker = SlugsFilter(model=Speaker, method=_any_contribution("speaker"))
+    party = SlugsFilter(model=Party, method=_any_contribution("party"))
+    topic = SlugsFilter(model=Topic, method="filter_topic")
+    sort = StableOrderingFilter(
+        fields=(("date", "date"), ("title", "title")),
+        tiebreak=("pk",),
+        label="Sort",
+    )
+
+    class Meta:
+        model = Debate
+        fields = ["house", "location", "department", "year", "date", "speaker", "party", "topic"]
+
+    def filter_topic(self, queryset, name, value):
+        if not value:
+            return queryset
+        tagged = Debate.topics.through.objects.filter(topic__in=value).values("debate_id")
+        return queryset.filter(pk__in=tagged)
+
+
+class ContributionFilter(filters.FilterSet):
+    house = ChoicesFilter(field_name="debate__house", choices=House.choices)
+    location = MultipleValueFilter(field_name="debate__location")
+    department = MultipleValueFilter(field_name="debate__department")
+    year = MultipleYearFilter(field_name="debate__date")
+    date = filters.DateFromToRangeFilter(field_name="debate__date")
+    # The predicate compares the field named here with each value's slug.
+    speaker = SlugsFilter(model=Speaker, field_name="speaker__slug")
+    party = SlugsFilter(model=Party, field_name="party__slug")
+    topic = SlugsFilter(model=Topic, method="filter_topic")
+    debate = SlugsFilter(model=Debate, field_name="debate__slug")
+    sort = StableOrderingFilter(
+        fields=(("debate__date", "date"),),
+        tiebreak=("debate_id", "sequence"),
+        label="Sort",
+    )
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "house",
+            "location",
+            "department",
+            "year",
+            "date",
+            "speaker",
+            "party",
+            "topic",
+            "debate",
+        ]
+
+    def filter_topic(self, queryset, name, value):
+        if not value:
+            return queryset
+        tagged = ContributionTopic.objects.filter(topic__in=value).values("contribution_id")
+        return queryset.filter(pk__in=tagged)
+
+
+class SpeakerFilter(filters.FilterSet):
+    house = ChoicesFilter(field_name="house", choices=House.choices)
+    party = SlugsFilter(model=Party, field_name="party__slug")
+    topic = SlugsFilter(model=Topic, method="filter_topic")
+    sort = StableOrderingFilter(
+        fields=(("name", "name"), ("contribution_count", "contributions")),
+        tiebreak=("pk",),
+        label="Sort",
+    )
+
+    class Meta:
+        model = Speaker
+        fields = ["house", "party", "topic"]
+
+    def filter_topic(self, queryset, name, value):
+        if not value:
+            return queryset
+        spoke_on = ContributionTopic.objects.filter(topic__in=value).values(
+            "contribution__speaker_id"
+        )
+        return queryset.filter(pk__in=spoke_on)
