@@ -176,11 +176,7 @@ class ContributionFilter(filters.FilterSet):
     party = SlugsFilter(model=Party, field_name="party__slug")
     topic = SlugsFilter(model=Topic, method="filter_topic")
     debate = SlugsFilter(model=Debate, field_name="debate__slug")
-    sort = StableOrderingFilter(
-        fields=(("debate__date", "date"),),
-        tiebreak=("debate_id", "sequence"),
-        label="Sort",
-    )
+    sort = StableOrderingFilter(fields=(("sort_key", "date"),), tiebreak=(), label="Sort")
 
     class Meta:
         model = Contribution

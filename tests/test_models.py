@@ -95,3 +95,13 @@ def test_a_speaker_cannot_be_merged_into_itself(db):
     speaker = SpeakerFactory()
     with pytest.raises(ValueError, match="itself"):
         speaker.merge(speaker)
+
+
+def test_sort_key_orders_by_sitting_and_follows_a_corrected_date(db):
+    early = ContributionFactory(debate__date=datetime.date(2010, 1, 1), sequence=2)
+    late = ContributionFactory(debate__date=datetime.date(2012, 1, 1), sequence=1)
+    assert list(Contribution.objects.for_listing()) == [late, early]
+
+    early.debate.date = datetime.date(2013, 1, 1)
+    early.debate.save()
+    assert list(Contribution.objects.for_listing()) == [early, late]
