@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
 from django_filters.fields import ModelMultipleChoiceField, MultipleChoiceField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema_field
 
 from .models import Contribution, ContributionTopic, Debate, House, Party, Speaker, Topic
 
@@ -51,6 +53,7 @@ class MultipleYearField(MultipleValueField):
         return int(value)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class MultipleValueFilter(filters.Filter):
     """Matches rows whose field equals any of the given values."""
 
@@ -62,6 +65,7 @@ class MultipleValueFilter(filters.Filter):
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class MultipleYearFilter(MultipleValueFilter):
     field_class = MultipleYearField
 
@@ -98,6 +102,7 @@ class SlugsField(IgnoresBlankValues, ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class SlugsFilter(filters.ModelMultipleChoiceFilter):
     """`speaker=ed-balls&speaker=tim-loughton`: slugs or stable keys, never primary keys.
 
@@ -144,7 +149,8 @@ class DebateFilter(filters.FilterSet):
     location = MultipleValueFilter(field_name="location")
     department = MultipleValueFilter(field_name="department")
     year = MultipleYearFilter(field_name="date")
-    date = filters.DateFromToRangeFilter(field_name="date")
+    date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = filters.DateFilter(field_name="date", lookup_expr="lte")
     speaker = SlugsFilter(model=Speaker, method=_any_contribution("speaker"))
     party = SlugsFilter(model=Party, method=_any_contribution("party"))
     topic = SlugsFilter(model=Topic, method="filter_topic")
@@ -156,7 +162,17 @@ class DebateFilter(filters.FilterSet):
 
     class Meta:
         model = Debate
-        fields = ["house", "location", "department", "year", "date", "speaker", "party", "topic"]
+        fields = [
+            "house",
+            "location",
+            "department",
+            "year",
+            "date_after",
+            "date_before",
+            "speaker",
+            "party",
+            "topic",
+        ]
 
     def filter_topic(self, queryset, name, value):
         if not value:
@@ -170,7 +186,8 @@ class ContributionFilter(filters.FilterSet):
     location = MultipleValueFilter(field_name="debate__location")
     department = MultipleValueFilter(field_name="debate__department")
     year = MultipleYearFilter(field_name="debate__date")
-    date = filters.DateFromToRangeFilter(field_name="debate__date")
+    date_after = filters.DateFilter(field_name="debate__date", lookup_expr="gte")
+    date_before = filters.DateFilter(field_name="debate__date", lookup_expr="lte")
     # The predicate compares the field named here with each value's slug.
     speaker = SlugsFilter(model=Speaker, field_name="speaker__slug")
     party = SlugsFilter(model=Party, field_name="party__slug")
@@ -185,7 +202,8 @@ class ContributionFilter(filters.FilterSet):
             "location",
             "department",
             "year",
-            "date",
+            "date_after",
+            "date_before",
             "speaker",
             "party",
             "topic",
@@ -220,3 +238,49 @@ class SpeakerFilter(filters.FilterSet):
             "contribution__speaker_id"
         )
         return queryset.filter(pk__in=spoke_on)
+
+
+def _many(name: str, kind, description: str, *examples: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name,
+        kind,
+        many=True,
+        explode=True,
+        description=f"{description} Repeat the parameter for any of several values.",
+        examples=[OpenApiExample(example, value=[example]) for example in examples],
+    )
+
+
+# How each filter parameter is documented in the OpenAPI schema, with examples.
+PARAMETER_DOCS: dict[str, OpenApiParameter] = {
+    p.name: p
+    for p in (
+        _many("house", OpenApiTypes.STR, "`commons` or `lords`.", "commons"),
+        _many("location", OpenApiTypes.STR, "Where the sitting was.", "Westminster Hall"),
+        _many(
+            "department", OpenApiTypes.STR, "The answering department.", "Department for Education"
+        ),
+        _many("year", OpenApiTypes.INT, "Year of the sitting.", "2011"),
+        _many("speaker", OpenApiTypes.STR, "Speaker slug.", "tim-loughton"),
+        _many("party", OpenApiTypes.STR, "Party slug (at the time, for contributions).", "labour"),
+        _many("topic", OpenApiTypes.STR, "Topic slug.", "serious-case-reviews"),
+        _many("debate", OpenApiTypes.STR, "Debate slug.", "2011-06-09-munro-report"),
+        OpenApiParameter(
+            "date_after",
+            OpenApiTypes.DATE,
+            description="Sittings on or after this date (YYYY-MM-DD).",
+            examples=[OpenApiExample("2010", value="2010-01-01")],
+        ),
+        OpenApiParameter(
+            "date_before",
+            OpenApiTypes.DATE,
+            description="Sittings on or before this date (YYYY-MM-DD).",
+            examples=[OpenApiExample("2013", value="2013-12-31")],
+        ),
+    )
+}
+
+
+def documented_parameters(filterset_class) -> list[OpenApiParameter]:
+    """The schema parameters for a FilterSet's filters, by their query parameter names."""
+    return [doc for name, doc in PARAMETER_DOCS.items() if name in filterset_class.base_filters]

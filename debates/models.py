@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 
@@ -312,9 +313,6 @@ class Debate(NaturalKeyModel):
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%-d %B %Y})"
 
-    def get_absolute_url(self) -> str:
-        return reverse("debates:debate-detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         previous_date = (
             Debate.objects.filter(pk=self.pk).values_list("date", flat=True).first()
@@ -326,6 +324,9 @@ class Debate(NaturalKeyModel):
             # A corrected sitting date moves the debate's speeches in every listing.
             for contribution in self.contributions.all():
                 contribution.save(update_fields=["sort_key"])
+
+    def get_absolute_url(self) -> str:
+        return reverse("debates:debate-detail", kwargs={"slug": self.slug})
 
     @property
     def house_abbreviation(self) -> str:
@@ -342,6 +343,12 @@ class ContributionQuerySet(models.QuerySet):
 
     def for_permalink(self):
         return self.select_related("debate", "speaker", "party").prefetch_related("topics")
+
+    def for_api(self):
+        tags = ContributionTopic.objects.select_related("topic").order_by("topic__name")
+        return self.for_listing().prefetch_related(
+            models.Prefetch("contributiontopic_set", queryset=tags)
+        )
 
 
 class Contribution(NaturalKeyModel):
@@ -405,6 +412,10 @@ class Contribution(NaturalKeyModel):
     def __str__(self) -> str:
         return f"{self.display_name}, {self.debate}"
 
+    def save(self, *args, **kwargs):
+        self.sort_key = self.sort_key_for(self.debate, self.sequence)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("debates:contribution-detail", kwargs={"key": self.key})
 
@@ -413,10 +424,6 @@ class Contribution(NaturalKeyModel):
         """From the debate's date and permanent slug, never a primary key, so fixtures
         loaded into any database keep the same order."""
         return f"{debate.date:%Y%m%d}.{debate.slug}.{sequence:06d}"
-
-    def save(self, *args, **kwargs):
-        self.sort_key = self.sort_key_for(self.debate, self.sequence)
-        super().save(*args, **kwargs)
 
     _REFERENCE = re.compile(r"^(?P<volume>\d+)\s+c{1,2}\s*(?P<columns>\S+)$")
 
@@ -528,3 +535,33 @@ class ContributionTopic(NaturalKeyModel):
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.get_provenance_display()})"
+
+
+class ArchiveState(models.Model):
+    """When the archive's data last changed: one row, for Last-Modified and ETag headers.
+
+    Writes to the archive touch it once per transaction (see debates.signals), so a
+    conditional request can be answered 304 from this one row without building a response.
+    """
+
+    changed = models.DateTimeField()
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "archive state"
+
+    def __str__(self) -> str:
+        return f"Archive version {self.version}, changed {self.changed:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def current(cls) -> ArchiveState:
+        return cls.objects.filter(pk=1).first() or cls.touch()
+
+    @classmethod
+    def touch(cls) -> ArchiveState:
+        # Whole seconds: HTTP dates have no finer grain, so If-Modified-Since compares true.
+        now = timezone.now().replace(microsecond=0)
+        updated = cls.objects.filter(pk=1).update(changed=now, version=models.F("version") + 1)
+        if not updated:
+            cls.objects.get_or_create(pk=1, defaults={"changed": now, "version": 1})
+        return cls.objects.get(pk=1)

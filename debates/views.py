@@ -66,7 +66,7 @@ class FacetedListView(FilterView):
             else []
         )
         context["selected"] = any(v.selected for facet in context["facets"] for v in facet.values)
-        context["errors"] = {} if valid else parameter_errors(self.filterset.errors)
+        context["errors"] = {} if valid else self.filterset.errors
         context["sort_choices"] = self.sort_choices
         context["date_filters"] = [
             (name, self.request.GET[name], facets.toggle_query(self.request.GET, name, ""))
@@ -95,12 +95,6 @@ class FacetedListView(FilterView):
             raise Http404(
                 f"There is no page {self.request.GET.get('page', '')[:20]!r} of these results."
             ) from error
-
-
-def parameter_errors(form_errors) -> dict[str, list[str]]:
-    """Form errors keyed by the query parameters a person typed."""
-    renamed = {"date": "date_after / date_before"}
-    return {renamed.get(name, name): list(messages) for name, messages in form_errors.items()}
 
 
 class DebateListView(FacetedListView):
@@ -204,4 +198,16 @@ class PartyDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["speakers"] = self.object.speakers.order_by("name", "pk")
+        return context
+
+
+class ApiGuideView(TemplateView):
+    """ "Using the API": a short guide with curl examples, linked from every page."""
+
+    template_name = "debates/api_guide.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["base"] = self.request.build_absolute_uri("/api/v1/")
+        context["example"] = Contribution.objects.for_listing().first()
         return context

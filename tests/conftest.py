@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 SOURCES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
@@ -15,6 +16,12 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The API's throttle counts live in the cache; each test starts with none.
+    cache.clear()
 
 
 @pytest.fixture

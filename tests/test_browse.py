@@ -140,8 +140,8 @@ def test_facet_links_start_again_at_page_one(seeded, client):
 @pytest.mark.parametrize(
     ("path", "params", "parameter"),
     [
-        ("/debates/", {"date_after": "not-a-date"}, "date_after / date_before"),
-        ("/debates/", {"date_before": "2011-02-30"}, "date_after / date_before"),
+        ("/debates/", {"date_after": "not-a-date"}, "date_after"),
+        ("/debates/", {"date_before": "2011-02-30"}, "date_before"),
         ("/debates/", {"speaker": "nobody-at-all"}, "speaker"),
         ("/debates/", {"topic": "x" * 300}, "topic"),
         ("/debates/", {"year": "99999999999999999999"}, "year"),

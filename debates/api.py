@@ -1,0 +1,483 @@
+"""REST API v1: read-only viewsets over the same QuerySets and FilterSets as the pages.
+
+Mounted at /api/v1/ by the project urls. Every list carries facet counts computed as the
+pages compute them; `?format=csv` streams the whole filtered list.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Callable, Iterator
+
+from django.http import StreamingHttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import condition
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import exceptions, pagination, renderers, routers, serializers, viewsets
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler
+
+from . import facets
+from .filters import ContributionFilter, DebateFilter, SpeakerFilter, documented_parameters
+from .models import ArchiveState, Contribution, Debate, Party, Speaker, Topic
+from .serializers import (
+    ContributionSerializer,
+    DebateSerializer,
+    PartySerializer,
+    SpeakerSerializer,
+    TopicSerializer,
+)
+
+# Pagination -------------------------------------------------------------------------
+
+
+class PagePagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        return with_link_header(response, self.get_next_link(), self.get_previous_link())
+
+    def get_paginated_response_schema(self, schema):
+        return with_facets_schema(super().get_paginated_response_schema(schema))
+
+
+class ContributionCursorPagination(pagination.CursorPagination):
+    """Stable under inserts and as fast on the millionth row as on the first: the cursor
+    is a position in the indexed sort key, not an offset."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    ordering = "-sort_key"
+
+    def get_ordering(self, request, queryset, view):
+        return ("sort_key",) if request.query_params.get("sort") == "date" else ("-sort_key",)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        return with_link_header(response, self.get_next_link(), self.get_previous_link())
+
+    def get_paginated_response_schema(self, schema):
+        return with_facets_schema(super().get_paginated_response_schema(schema))
+
+
+def with_link_header(response, next_url, previous_url):
+    links = [f'<{url}>; rel="{rel}"' for rel, url in (("next", next_url), ("prev", previous_url))]
+    if next_url or previous_url:
+        response["Link"] = ", ".join(link for link in links if "<None>" not in link)
+    return response
+
+
+FACETS_SCHEMA = {
+    "type": "array",
+    "description": "Counts for each filter's values, each counted with the other filters on.",
+    "items": {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "example": "house"},
+            "label": {"type": "string", "example": "House"},
+            "values": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "value": {"type": "string", "example": "commons"},
+                        "label": {"type": "string", "example": "House of Commons"},
+                        "count": {"type": "integer", "example": 4},
+                        "selected": {"type": "boolean"},
+                        "url": {"type": "string", "format": "uri"},
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def with_facets_schema(schema):
+    schema["properties"]["facets"] = FACETS_SCHEMA
+    return schema
+
+
+# Rendering, errors, throttling, conditional GET --------------------------------------
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Declares `text/csv` for content negotiation; lists stream their own CSV body."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Only reached for bodies other than a list (e.g. a detail): one row of its fields.
+        rows = data if isinstance(data, list) else [data]
+        out = _Echo()
+        writer = csv.writer(out)
+        header = list(rows[0]) if rows else []
+        return "".join([writer.writerow(header), *(writer.writerow(r.values()) for r in rows)])
+
+
+class _Echo:
+    """A file-like object that hands back what csv.writer writes, for streaming."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def api_exception_handler(exc, context):
+    """Every error as `{"detail": ..., "errors": {parameter: [messages]}}`, in JSON even
+    when CSV was asked for."""
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        errors = {k: [str(m) for m in v] for k, v in exc.detail.items()}
+        exc = exceptions.ValidationError({"detail": "Invalid query parameters.", "errors": errors})
+        response = exception_handler(exc, context)
+    else:
+        response = exception_handler(exc, context)
+        if response is not None:
+            detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+            response.data = {"detail": str(detail), "errors": {}}
+    request = context.get("request")
+    if response is not None and request is not None:
+        request.accepted_renderer = renderers.JSONRenderer()
+        request.accepted_media_type = "application/json"
+    return response
+
+
+def _archive_state(request) -> ArchiveState:
+    # condition() asks for the ETag and Last-Modified separately: read the row once.
+    if not hasattr(request, "_archive_state"):
+        request._archive_state = ArchiveState.current()
+    return request._archive_state
+
+
+def _archive_changed_at(request, *args, **kwargs):
+    return _archive_state(request).changed
+
+
+def _archive_etag(request, *args, **kwargs):
+    """Changes when the archive does, and differs per URL and per format asked for."""
+    variant = f"{request.get_full_path()}|{request.headers.get('Accept', '')}"
+    digest = hashlib.sha256(variant.encode()).hexdigest()[:16]
+    return f"{_archive_state(request).version}-{digest}"
+
+
+conditional_on_archive = method_decorator(
+    condition(etag_func=_archive_etag, last_modified_func=_archive_changed_at), name="dispatch"
+)
+
+
+ERROR_RESPONSE = inline_serializer(
+    "Error",
+    {
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+    },
+)
+ERROR_EXAMPLES = {
+    400: OpenApiExample(
+        "Invalid filter",
+        value={
+            "detail": "Invalid query parameters.",
+            "errors": {
+                "speaker": ["Select a valid choice. nobody is not one of the available choices."]
+            },
+        },
+        response_only=True,
+        status_codes=["400"],
+    ),
+    404: OpenApiExample(
+        "Not found",
+        value={"detail": "No Debate matches the given query.", "errors": {}},
+        response_only=True,
+        status_codes=["404"],
+    ),
+    429: OpenApiExample(
+        "Throttled",
+        value={"detail": "Request was throttled. Expected available in 12 seconds.", "errors": {}},
+        response_only=True,
+        status_codes=["429"],
+    ),
+}
+
+
+def error(status: int, description: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        ERROR_RESPONSE, description=description, examples=[ERROR_EXAMPLES[status]]
+    )
+
+
+LIST_ERRORS = {
+    400: error(400, "A filter value is invalid; `errors` names each parameter."),
+    404: error(404, "The page or cursor does not exist."),
+    429: error(429, "Too many requests; see the Retry-After header."),
+}
+DETAIL_ERRORS = {
+    404: error(404, "No object has this slug or key."),
+    429: error(429, "Too many requests; see the Retry-After header."),
+}
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv", "api"],
+    description="`csv` streams the whole filtered list (all pages) as CSV.",
+)
+
+
+# Viewsets -----------------------------------------------------------------------------
+
+
+@conditional_on_archive
+class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
+    """Lists with facets and CSV, details by slug or key; read-only."""
+
+    lookup_field = "slug"
+    filter_backends = [DjangoFilterBackend]
+    facet_specs: tuple[facets.FacetSpec, ...] = ()
+    csv_columns: tuple[tuple[str, Callable], ...] = ()
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        if request.accepted_renderer.format == "csv":
+            return self.stream_csv(queryset)
+        page = self.paginate_queryset(queryset)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response.data["facets"] = self.facets()
+        return response
+
+    def get_facet_queryset(self):
+        """The rows facets count; the listing's own unless it carries counting joins."""
+        return self.get_queryset()
+
+    def facets(self) -> list[dict]:
+        if not self.facet_specs:
+            return []
+        request = self.request
+        base = self.get_facet_queryset()
+        filterset = DjangoFilterBackend().get_filterset(request, base, self)
+        filterset.is_valid()  # already validated by filter_queryset
+        counted = facets.facet_counts(filterset, self.facet_specs, request.query_params, base)
+        return [
+            {
+                "name": facet.name,
+                "label": facet.label,
+                "values": [
+                    {
+                        "value": value.value,
+                        "label": value.label,
+                        "count": value.count,
+                        "selected": value.selected,
+                        "url": request.build_absolute_uri(request.path + value.query),
+                    }
+                    for value in facet.values
+                ],
+            }
+            for facet in counted
+        ]
+
+    def stream_csv(self, queryset) -> StreamingHttpResponse:
+        writer = csv.writer(_Echo())
+
+        def rows() -> Iterator[str]:
+            yield writer.writerow([name for name, _ in self.csv_columns])
+            for obj in queryset.iterator(chunk_size=2000):
+                yield writer.writerow([value(obj, self.request) for _, value in self.csv_columns])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        name = self.basename.replace("-", "_")
+        response["Content-Disposition"] = f'attachment; filename="{name}s.csv"'
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+
+def page_url(obj, request) -> str:
+    return request.build_absolute_uri(obj.get_absolute_url())
+
+
+def slug_of(field: str) -> Callable:
+    def value(obj, request):
+        related = getattr(obj, field)
+        return related.slug if related else ""
+
+    return value
+
+
+def name_of(field: str) -> Callable:
+    def value(obj, request):
+        related = getattr(obj, field)
+        return related.name if related else ""
+
+    return value
+
+
+def topic_slugs(contribution, request) -> str:
+    return "; ".join(tag.topic.slug for tag in contribution.contributiontopic_set.all())
+
+
+def attribute(name: str) -> Callable:
+    return lambda obj, request: getattr(obj, name)
+
+
+LIST_PARAMETERS = [FORMAT_PARAMETER]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[*LIST_PARAMETERS, *documented_parameters(DebateFilter)],
+        responses={200: DebateSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(responses={200: DebateSerializer, **DETAIL_ERRORS}),
+)
+class DebateViewSet(ArchiveViewSet):
+    """Debates: one item of business on one sitting day, newest first."""
+
+    queryset = Debate.objects.for_listing()
+    serializer_class = DebateSerializer
+    filterset_class = DebateFilter
+    pagination_class = PagePagination
+    facet_specs = facets.DEBATE_FACETS
+    csv_columns = (
+        ("slug", attribute("slug")),
+        ("title", attribute("title")),
+        ("date", attribute("date")),
+        ("house", attribute("house")),
+        ("location", attribute("location")),
+        ("department", attribute("department")),
+        ("kind", attribute("kind")),
+        ("session", attribute("session")),
+        ("topics", lambda debate, request: "; ".join(t.slug for t in debate.topics.all())),
+        ("source_url", attribute("source_url")),
+        ("html_url", page_url),
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[*LIST_PARAMETERS, *documented_parameters(ContributionFilter)],
+        responses={200: ContributionSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(responses={200: ContributionSerializer, **DETAIL_ERRORS}),
+)
+class ContributionViewSet(ArchiveViewSet):
+    """Contributions: one speech each, newest first (`sort=date` for oldest first),
+    paged by cursor."""
+
+    queryset = Contribution.objects.for_api()
+    serializer_class = ContributionSerializer
+    filterset_class = ContributionFilter
+    pagination_class = ContributionCursorPagination
+    lookup_field = "key"
+    facet_specs = facets.CONTRIBUTION_FACETS
+    csv_columns = (
+        ("key", attribute("key")),
+        ("citation", attribute("citation")),
+        ("date", lambda c, request: c.debate.date),
+        ("house", lambda c, request: c.debate.house),
+        ("debate", lambda c, request: c.debate.title),
+        ("debate_slug", lambda c, request: c.debate.slug),
+        ("sequence", attribute("sequence")),
+        ("speaker", name_of("speaker")),
+        ("speaker_slug", slug_of("speaker")),
+        ("display_name", attribute("display_name")),
+        ("role", attribute("role")),
+        ("party", name_of("party")),
+        ("column_reference", attribute("column_reference")),
+        ("source_uri", attribute("source_uri")),
+        ("topics", topic_slugs),
+        ("html_url", page_url),
+        ("text", attribute("text")),
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[*LIST_PARAMETERS, *documented_parameters(SpeakerFilter)],
+        responses={200: SpeakerSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(responses={200: SpeakerSerializer, **DETAIL_ERRORS}),
+)
+class SpeakerViewSet(ArchiveViewSet):
+    """Speakers: members of either House who spoke in an archived debate."""
+
+    queryset = Speaker.objects.for_listing().prefetch_related("names")
+    serializer_class = SpeakerSerializer
+    filterset_class = SpeakerFilter
+    pagination_class = PagePagination
+    facet_specs = facets.SPEAKER_FACETS
+    csv_columns = (
+        ("slug", attribute("slug")),
+        ("name", attribute("name")),
+        ("house", attribute("house")),
+        ("party", name_of("party")),
+        ("constituency", attribute("constituency")),
+        ("contribution_count", attribute("contribution_count")),
+        ("html_url", page_url),
+    )
+
+    def get_facet_queryset(self):
+        return Speaker.objects.all()  # without the listing's contribution count
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=LIST_PARAMETERS, responses={200: TopicSerializer(many=True), **LIST_ERRORS}
+    ),
+    retrieve=extend_schema(responses={200: TopicSerializer, **DETAIL_ERRORS}),
+)
+class TopicViewSet(ArchiveViewSet):
+    """Topics: the archive's curated safeguarding vocabulary."""
+
+    queryset = Topic.objects.for_listing().select_related("parent")
+    serializer_class = TopicSerializer
+    pagination_class = PagePagination
+    csv_columns = (
+        ("slug", attribute("slug")),
+        ("name", attribute("name")),
+        ("description", attribute("description")),
+        ("debate_count", attribute("debate_count")),
+        ("contribution_count", attribute("contribution_count")),
+        ("html_url", page_url),
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=LIST_PARAMETERS, responses={200: PartySerializer(many=True), **LIST_ERRORS}
+    ),
+    retrieve=extend_schema(responses={200: PartySerializer, **DETAIL_ERRORS}),
+)
+class PartyViewSet(ArchiveViewSet):
+    """Parties, by full name and the short name Hansard prints."""
+
+    queryset = Party.objects.order_by("name", "pk")
+    serializer_class = PartySerializer
+    pagination_class = PagePagination
+    csv_columns = (
+        ("slug", attribute("slug")),
+        ("name", attribute("name")),
+        ("short_name", attribute("short_name")),
+        ("html_url", page_url),
+    )
+
+
+router = routers.DefaultRouter()
+router.register("debates", DebateViewSet, basename="debate")
+router.register("contributions", ContributionViewSet, basename="contribution")
+router.register("speakers", SpeakerViewSet, basename="speaker")
+router.register("topics", TopicViewSet, basename="topic")
+router.register("parties", PartyViewSet, basename="party")
