@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 FIXTURE_DB := $(CURDIR)/.fixtures-build.sqlite3
 
-.PHONY: install db serve test test-postgres lint format fixtures ci bench
+.PHONY: install chromium db serve test test-postgres lint format fixtures screenshots ci bench
 
 install: $(VENV)/.installed
 
@@ -24,7 +24,15 @@ db: install
 serve: db
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install
+# The browser tests (tests/browser) drive Debian's chromium: Playwright's own browser
+# download does not work everywhere. Installed here when missing, with sudo if needed.
+chromium:
+	@test -x /usr/bin/chromium || { \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get install -y chromium || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }; \
+	}
+
+test: install chromium
 	DJANGO_SECRET_KEY=test-only-secret-key $(BIN)/pytest
 
 test-postgres:
@@ -47,6 +55,10 @@ fixtures: install
 	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) dumpdata debates \
 		--natural-primary --natural-foreign --indent 2 -o fixtures/seed.json
 	rm -f $(FIXTURE_DB)
+
+# Regenerate docs/screenshots/ (shown in README.md) from the seeded archive.
+screenshots: install chromium
+	DJANGO_SECRET_KEY=test-only-secret-key $(BIN)/pytest tests/browser/screenshots.py
 
 ci:
 	bash .ci/run

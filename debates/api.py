@@ -42,11 +42,46 @@ from .serializers import (
 # Pagination -------------------------------------------------------------------------
 
 
-class PagePagination(pagination.PageNumberPagination):
+class StrictPageSize:
+    """`page_size` from 1 to 100, or a 400 saying so: DRF silently ignores a bad one, and a
+    client that asked for 500 rows deserves to know it got 20."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Must be a whole number from 1 to {self.max_page_size}."
+                    ]
+                }
+            )
+        return int(raw)
+
+    def check_parameters(self, request) -> None:
+        """Refuse malformed paging parameters, even for a CSV export that ignores them."""
+        self.get_page_size(request)
+        page = request.query_params.get(getattr(self, "page_query_param", ""), "1")
+        if not (page.isascii() and page.isdigit() and int(page) >= 1):
+            raise exceptions.ValidationError({"page": ["Must be a whole number from 1."]})
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            elif parameter["name"] == getattr(self, "page_query_param", None):
+                parameter["schema"].update(minimum=1)
+        return parameters
+
+
+class PagePagination(StrictPageSize, pagination.PageNumberPagination):
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         return with_link_header(response, self.get_next_link(), self.get_previous_link())
@@ -55,13 +90,10 @@ class PagePagination(pagination.PageNumberPagination):
         return with_facets_schema(super().get_paginated_response_schema(schema))
 
 
-class ContributionCursorPagination(pagination.CursorPagination):
+class ContributionCursorPagination(StrictPageSize, pagination.CursorPagination):
     """Stable under inserts and as fast on the millionth row as on the first: the cursor
     is a position in the indexed sort key, not an offset."""
 
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
     ordering = "-sort_key"
 
     def get_ordering(self, request, queryset, view):
@@ -227,14 +259,17 @@ LIST_ERRORS = {
     429: error(429, "Too many requests; see the Retry-After header."),
 }
 DETAIL_ERRORS = {
+    400: error(400, "A query parameter (`format`) is invalid."),
     404: error(404, "No object has this slug or key."),
     429: error(429, "Too many requests; see the Retry-After header."),
 }
+FORMATS = ("json", "csv")
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
-    enum=["json", "csv", "api"],
-    description="`csv` streams the whole filtered list (all pages) as CSV.",
+    enum=list(FORMATS),
+    description="`csv` streams the whole filtered list (all pages) as CSV; `json` is the "
+    "default. The same as `Accept: text/csv` or `Accept: application/json`.",
 )
 
 
@@ -251,7 +286,14 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
     csv_columns: tuple[tuple[str, Callable], ...] = ()
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
 
+    def initial(self, request, *args, **kwargs):
+        # An unknown ?format= is a mistake to report, not a request to serve as JSON.
+        if "format" in request.query_params and request.query_params["format"] not in FORMATS:
+            raise exceptions.ValidationError({"format": [f"Choose one of: {', '.join(FORMATS)}."]})
+        super().initial(request, *args, **kwargs)
+
     def list(self, request, *args, **kwargs):
+        self.paginator.check_parameters(request)
         queryset = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format == "csv":
             return self.stream_csv(queryset)
@@ -341,7 +383,9 @@ LIST_PARAMETERS = [FORMAT_PARAMETER]
         parameters=[*LIST_PARAMETERS, *documented_parameters(DebateFilter)],
         responses={200: DebateSerializer(many=True), **LIST_ERRORS},
     ),
-    retrieve=extend_schema(responses={200: DebateSerializer, **DETAIL_ERRORS}),
+    retrieve=extend_schema(
+        parameters=[FORMAT_PARAMETER], responses={200: DebateSerializer, **DETAIL_ERRORS}
+    ),
 )
 class DebateViewSet(ArchiveViewSet):
     """Debates: one item of business on one sitting day, newest first."""
@@ -371,7 +415,9 @@ class DebateViewSet(ArchiveViewSet):
         parameters=[*LIST_PARAMETERS, *documented_parameters(ContributionFilter)],
         responses={200: ContributionSerializer(many=True), **LIST_ERRORS},
     ),
-    retrieve=extend_schema(responses={200: ContributionSerializer, **DETAIL_ERRORS}),
+    retrieve=extend_schema(
+        parameters=[FORMAT_PARAMETER], responses={200: ContributionSerializer, **DETAIL_ERRORS}
+    ),
 )
 class ContributionViewSet(ArchiveViewSet):
     """Contributions: one speech each, newest first (`sort=date` for oldest first),
@@ -409,7 +455,9 @@ class ContributionViewSet(ArchiveViewSet):
         parameters=[*LIST_PARAMETERS, *documented_parameters(SpeakerFilter)],
         responses={200: SpeakerSerializer(many=True), **LIST_ERRORS},
     ),
-    retrieve=extend_schema(responses={200: SpeakerSerializer, **DETAIL_ERRORS}),
+    retrieve=extend_schema(
+        parameters=[FORMAT_PARAMETER], responses={200: SpeakerSerializer, **DETAIL_ERRORS}
+    ),
 )
 class SpeakerViewSet(ArchiveViewSet):
     """Speakers: members of either House who spoke in an archived debate."""
@@ -437,7 +485,9 @@ class SpeakerViewSet(ArchiveViewSet):
     list=extend_schema(
         parameters=LIST_PARAMETERS, responses={200: TopicSerializer(many=True), **LIST_ERRORS}
     ),
-    retrieve=extend_schema(responses={200: TopicSerializer, **DETAIL_ERRORS}),
+    retrieve=extend_schema(
+        parameters=[FORMAT_PARAMETER], responses={200: TopicSerializer, **DETAIL_ERRORS}
+    ),
 )
 class TopicViewSet(ArchiveViewSet):
     """Topics: the archive's curated safeguarding vocabulary."""
@@ -459,7 +509,9 @@ class TopicViewSet(ArchiveViewSet):
     list=extend_schema(
         parameters=LIST_PARAMETERS, responses={200: PartySerializer(many=True), **LIST_ERRORS}
     ),
-    retrieve=extend_schema(responses={200: PartySerializer, **DETAIL_ERRORS}),
+    retrieve=extend_schema(
+        parameters=[FORMAT_PARAMETER], responses={200: PartySerializer, **DETAIL_ERRORS}
+    ),
 )
 class PartyViewSet(ArchiveViewSet):
     """Parties, by full name and the short name Hansard prints."""

@@ -19,6 +19,14 @@ from .models import Contribution, ContributionTopic, Debate, House, Party, Speak
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2100
 
 
+def invalid_value(value: str) -> ValidationError:
+    # The value goes in params, never into the message itself: a "%" in a query string
+    # would otherwise be read as a format directive when the message is rendered.
+    return ValidationError(
+        "“%(value)s” is not a valid value.", code="invalid", params={"value": value[:40]}
+    )
+
+
 class MultipleValueField(forms.Field):
     """Every value of a repeated query parameter (`location=a&location=b`), cleaned."""
 
@@ -34,7 +42,7 @@ class MultipleValueField(forms.Field):
     def clean_one(self, value: str):
         value = value.strip()
         if "\x00" in value or len(value) > self.max_length:
-            raise ValidationError(f"“{value[:40]}” is not a valid value.", code="invalid")
+            raise invalid_value(value)
         return value
 
 
@@ -47,8 +55,9 @@ class MultipleYearField(MultipleValueField):
             or not (EARLIEST_YEAR <= int(value) <= LATEST_YEAR)
         ):
             raise ValidationError(
-                f"“{value[:40]}” is not a year between {EARLIEST_YEAR} and {LATEST_YEAR}.",
+                "“%(value)s” is not a year between %(earliest)s and %(latest)s.",
                 code="invalid",
+                params={"value": value[:40], "earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
             )
         return int(value)
 
@@ -98,7 +107,7 @@ class SlugsField(IgnoresBlankValues, ModelMultipleChoiceField):
         # a NUL byte in a query with an error, where the visitor deserves a message.
         for item in value:
             if "\x00" in str(item) or len(str(item)) > 200:
-                raise ValidationError(f"“{str(item)[:40]}” is not a valid value.", code="invalid")
+                raise invalid_value(str(item))
         return super()._check_values(value)
 
 
@@ -240,41 +249,55 @@ class SpeakerFilter(filters.FilterSet):
         return queryset.filter(pk__in=spoke_on)
 
 
-def _many(name: str, kind, description: str, *examples: str) -> OpenApiParameter:
+def _many(name: str, item: dict, description: str, *examples) -> OpenApiParameter:
     return OpenApiParameter(
         name,
-        kind,
-        many=True,
+        {"type": "array", "items": item},
+        style="form",
         explode=True,
         description=f"{description} Repeat the parameter for any of several values.",
-        examples=[OpenApiExample(example, value=[example]) for example in examples],
+        examples=[OpenApiExample(str(example), value=[example]) for example in examples],
     )
 
+
+TEXT = {"type": "string"}
+# A date, or nothing: a search form's blank date box sends the parameter empty.
+DATE_OR_EMPTY = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]
+}
 
 # How each filter parameter is documented in the OpenAPI schema, with examples.
 PARAMETER_DOCS: dict[str, OpenApiParameter] = {
     p.name: p
     for p in (
-        _many("house", OpenApiTypes.STR, "`commons` or `lords`.", "commons"),
-        _many("location", OpenApiTypes.STR, "Where the sitting was.", "Westminster Hall"),
         _many(
-            "department", OpenApiTypes.STR, "The answering department.", "Department for Education"
+            "house",
+            {"type": "string", "enum": [*House.values, ""]},
+            "The House (empty: both).",
+            "commons",
         ),
-        _many("year", OpenApiTypes.INT, "Year of the sitting.", "2011"),
-        _many("speaker", OpenApiTypes.STR, "Speaker slug.", "tim-loughton"),
-        _many("party", OpenApiTypes.STR, "Party slug (at the time, for contributions).", "labour"),
-        _many("topic", OpenApiTypes.STR, "Topic slug.", "serious-case-reviews"),
-        _many("debate", OpenApiTypes.STR, "Debate slug.", "2011-06-09-munro-report"),
+        _many("location", TEXT, "Where the sitting was.", "Westminster Hall"),
+        _many("department", TEXT, "The answering department.", "Department for Education"),
+        _many(
+            "year",
+            {"type": "integer", "minimum": EARLIEST_YEAR, "maximum": LATEST_YEAR},
+            "Year of the sitting.",
+            2011,
+        ),
+        _many("speaker", TEXT, "Speaker slug.", "tim-loughton"),
+        _many("party", TEXT, "Party slug (at the time, for contributions).", "labour"),
+        _many("topic", TEXT, "Topic slug.", "serious-case-reviews"),
+        _many("debate", TEXT, "Debate slug.", "2011-06-09-munro-report"),
         OpenApiParameter(
             "date_after",
-            OpenApiTypes.DATE,
-            description="Sittings on or after this date (YYYY-MM-DD).",
+            DATE_OR_EMPTY,
+            description="Sittings on or after this date (YYYY-MM-DD); empty means no limit.",
             examples=[OpenApiExample("2010", value="2010-01-01")],
         ),
         OpenApiParameter(
             "date_before",
-            OpenApiTypes.DATE,
-            description="Sittings on or before this date (YYYY-MM-DD).",
+            DATE_OR_EMPTY,
+            description="Sittings on or before this date (YYYY-MM-DD); empty means no limit.",
             examples=[OpenApiExample("2013", value="2013-12-31")],
         ),
     )

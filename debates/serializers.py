@@ -91,7 +91,7 @@ class PartySerializer(PartySummarySerializer):
 class SpeakerSerializer(serializers.ModelSerializer):
     url = api_url("speaker-detail")
     html_url = HtmlUrlField()
-    party = PartySummarySerializer(read_only=True, help_text="Current party.")
+    party = PartySummarySerializer(read_only=True, allow_null=True, help_text="Current party.")
     name_forms = serializers.SlugRelatedField(
         source="names", many=True, read_only=True, slug_field="name"
     )
@@ -118,7 +118,7 @@ class SpeakerSerializer(serializers.ModelSerializer):
 class TopicSerializer(serializers.ModelSerializer):
     url = api_url("topic-detail")
     html_url = HtmlUrlField()
-    parent = TopicSummarySerializer(read_only=True)
+    parent = TopicSummarySerializer(read_only=True, allow_null=True)
     debate_count = serializers.IntegerField(read_only=True)
     contribution_count = serializers.IntegerField(read_only=True)
 
@@ -177,7 +177,9 @@ class ContributionSerializer(serializers.ModelSerializer):
     )
     debate = DebateSummarySerializer(read_only=True)
     speaker = SpeakerSummarySerializer(read_only=True)
-    party = PartySummarySerializer(read_only=True, help_text="Party at the time of speaking.")
+    party = PartySummarySerializer(
+        read_only=True, allow_null=True, help_text="Party at the time of speaking."
+    )
     paragraphs = ParagraphSerializer(many=True, read_only=True)
     topics = TaggedTopicSerializer(source="contributiontopic_set", many=True, read_only=True)
     volume = serializers.IntegerField(read_only=True, allow_null=True)
