@@ -16,7 +16,13 @@ def test_committed_fixtures_match_a_fresh_import_of_the_sources(db):
     call_command("import_hansard", *SEED_SOURCES, stdout=StringIO())
     out = StringIO()
     call_command(
-        "dumpdata", "debates", natural_primary=True, natural_foreign=True, indent=2, stdout=out
+        "dumpdata",
+        "debates",
+        exclude=["debates.archivestate"],  # when the data changed, not the data itself
+        natural_primary=True,
+        natural_foreign=True,
+        indent=2,
+        stdout=out,
     )
     # Compared as data: PostgreSQL's jsonb orders keys its own way, SQLite keeps them.
     assert json.loads(out.getvalue()) == json.loads(SEED_FIXTURE.read_text(encoding="utf-8")), (
