@@ -428,6 +428,17 @@ class ContributionViewSet(ArchiveViewSet):
     filterset_class = ContributionFilter
     pagination_class = ContributionCursorPagination
     lookup_field = "key"
+
+    @property
+    def paginator(self):
+        # Search results in relevance order have no cursor position: they come by page
+        # number, as a search engine's do. Any other listing walks the sort key by cursor.
+        if not hasattr(self, "_paginator"):
+            params = self.request.query_params if self.request else {}
+            ranked = params.get("q", "").strip() and not params.get("sort")
+            self._paginator = PagePagination() if ranked else self.pagination_class()
+        return self._paginator
+
     facet_specs = facets.CONTRIBUTION_FACETS
     csv_columns = (
         ("key", attribute("key")),

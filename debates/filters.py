@@ -14,6 +14,7 @@ from django_filters.fields import ModelMultipleChoiceField, MultipleChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema_field
 
+from . import search
 from .models import Contribution, ContributionTopic, Debate, House, Party, Speaker, Topic
 
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2100
@@ -127,6 +128,20 @@ class SlugsFilter(filters.ModelMultipleChoiceFilter):
         super().__init__(*args, to_field_name=to_field_name, **kwargs)
 
 
+class SearchFilter(filters.CharFilter):
+    """`q`: words, "phrases", -exclusions and OR, as websearch_to_tsquery reads them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", search.MAX_QUERY_LENGTH)
+        kwargs.setdefault("label", "Search")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value or not value.strip():
+            return qs
+        return self.method(qs, self.field_name, value.strip())
+
+
 class StableOrderingFilter(filters.OrderingFilter):
     """`sort=date`, `sort=-date`, `sort=title`, always ending on a unique column so pages
     never repeat or skip a row."""
@@ -163,6 +178,7 @@ class DebateFilter(filters.FilterSet):
     speaker = SlugsFilter(model=Speaker, method=_any_contribution("speaker"))
     party = SlugsFilter(model=Party, method=_any_contribution("party"))
     topic = SlugsFilter(model=Topic, method="filter_topic")
+    q = SearchFilter(method="filter_q")
     sort = StableOrderingFilter(
         fields=(("date", "date"), ("title", "title")),
         tiebreak=("pk",),
@@ -181,6 +197,7 @@ class DebateFilter(filters.FilterSet):
             "speaker",
             "party",
             "topic",
+            "q",
         ]
 
     def filter_topic(self, queryset, name, value):
@@ -188,6 +205,11 @@ class DebateFilter(filters.FilterSet):
             return queryset
         tagged = Debate.topics.through.objects.filter(topic__in=value).values("debate_id")
         return queryset.filter(pk__in=tagged)
+
+    def filter_q(self, queryset, name, value):
+        """Debates with a contribution that matches (the debate title is indexed with each)."""
+        matching = search.engine().matching(Contribution.objects.all(), value)
+        return queryset.filter(pk__in=matching.values("debate_id"))
 
 
 class ContributionFilter(filters.FilterSet):
@@ -202,6 +224,8 @@ class ContributionFilter(filters.FilterSet):
     party = SlugsFilter(model=Party, field_name="party__slug")
     topic = SlugsFilter(model=Topic, method="filter_topic")
     debate = SlugsFilter(model=Debate, field_name="debate__slug")
+    q = SearchFilter(method="filter_q")
+    # With `q` and no `sort`, results come by relevance (see filter_q).
     sort = StableOrderingFilter(fields=(("sort_key", "date"),), tiebreak=(), label="Sort")
 
     class Meta:
@@ -217,6 +241,7 @@ class ContributionFilter(filters.FilterSet):
             "party",
             "topic",
             "debate",
+            "q",
         ]
 
     def filter_topic(self, queryset, name, value):
@@ -224,6 +249,9 @@ class ContributionFilter(filters.FilterSet):
             return queryset
         tagged = ContributionTopic.objects.filter(topic__in=value).values("contribution_id")
         return queryset.filter(pk__in=tagged)
+
+    def filter_q(self, queryset, name, value):
+        return search.engine().matching(queryset, value).order_by("-rank", "-sort_key")
 
 
 class SpeakerFilter(filters.FilterSet):
@@ -288,6 +316,14 @@ PARAMETER_DOCS: dict[str, OpenApiParameter] = {
         _many("party", TEXT, "Party slug (at the time, for contributions).", "labour"),
         _many("topic", TEXT, "Topic slug.", "serious-case-reviews"),
         _many("debate", TEXT, "Debate slug.", "2011-06-09-munro-report"),
+        OpenApiParameter(
+            "q",
+            {"type": "string", "maxLength": search.MAX_QUERY_LENGTH},
+            description='Full-text search: words (all must match), "quoted phrases", '
+            "-excluded words, OR; English stemming. Contributions come by relevance unless "
+            "`sort` is given (page-numbered then, rather than by cursor).",
+            examples=[OpenApiExample("phrase", value='"serious case reviews" -Ofsted')],
+        ),
         OpenApiParameter(
             "date_after",
             DATE_OR_EMPTY,

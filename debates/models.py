@@ -130,6 +130,13 @@ class Speaker(NaturalKeyModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        renamed = self.pk and Speaker.objects.filter(pk=self.pk).exclude(name=self.name).exists()
+        super().save(*args, **kwargs)
+        if renamed:
+            # The search index holds the speaker's name beside each speech.
+            self.contributions.update(search_speaker=self.name)
+
     def get_absolute_url(self) -> str:
         return reverse("debates:speaker-detail", kwargs={"slug": self.slug})
 
@@ -140,7 +147,7 @@ class Speaker(NaturalKeyModel):
         """
         if duplicate.pk == self.pk:
             raise ValueError("A speaker cannot be merged into itself.")
-        duplicate.contributions.update(speaker=self)
+        duplicate.contributions.update(speaker=self, search_speaker=self.name)
         known = set(self.names.values_list("name", flat=True))
         for form in duplicate.names.all():
             if form.name not in known:
@@ -314,16 +321,15 @@ class Debate(NaturalKeyModel):
         return f"{self.title} ({self.date:%-d %B %Y})"
 
     def save(self, *args, **kwargs):
-        previous_date = (
-            Debate.objects.filter(pk=self.pk).values_list("date", flat=True).first()
-            if self.pk
-            else None
+        previous = (
+            Debate.objects.filter(pk=self.pk).values("date", "title").first() if self.pk else None
         )
         super().save(*args, **kwargs)
-        if previous_date is not None and previous_date != self.date:
-            # A corrected sitting date moves the debate's speeches in every listing.
-            for contribution in self.contributions.all():
-                contribution.save(update_fields=["sort_key"])
+        if previous and (previous["date"], previous["title"]) != (self.date, self.title):
+            # A corrected date or title moves the speeches in listings and in the search index.
+            for contribution in self.contributions.select_related("speaker"):
+                contribution.debate = self
+                contribution.save(update_fields=[])
 
     def get_absolute_url(self) -> str:
         return reverse("debates:debate-detail", kwargs={"slug": self.slug})
@@ -353,6 +359,8 @@ class ContributionQuerySet(models.QuerySet):
 
 class Contribution(NaturalKeyModel):
     NATURAL_KEY = ("key",)
+    # Columns save() derives from the debate, the speaker and the paragraphs.
+    DERIVED_FIELDS = ("sort_key", "search_title", "search_speaker", "search_text")
 
     key = models.SlugField(
         max_length=40,
@@ -390,6 +398,12 @@ class Contribution(NaturalKeyModel):
     fingerprint = models.CharField(
         max_length=64, unique=True, help_text="sha256 of the sitting and the words: identity."
     )
+    # Copies of the debate title, the speaker's name and the words, kept by save(): full-text
+    # search indexes one row (PostgreSQL's generated tsvector column cannot read other
+    # tables; SQLite's FTS5 table mirrors these columns). See debates/search.py.
+    search_title = models.CharField(max_length=500, editable=False, default="")
+    search_speaker = models.CharField(max_length=200, editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
     sources = models.ManyToManyField(Source, blank=True, related_name="contributions")
     topics = models.ManyToManyField(
         Topic, blank=True, through="ContributionTopic", related_name="contributions"
@@ -414,6 +428,11 @@ class Contribution(NaturalKeyModel):
 
     def save(self, *args, **kwargs):
         self.sort_key = self.sort_key_for(self.debate, self.sequence)
+        self.search_title = self.debate.title
+        self.search_speaker = self.speaker.name
+        self.search_text = self.text
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.DERIVED_FIELDS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

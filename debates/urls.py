@@ -14,6 +14,7 @@ urlpatterns = [
         views.ContributionDetailView.as_view(),
         name="contribution-detail",
     ),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
     path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
     path("topics/", views.TopicListView.as_view(), name="topic-list"),

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import facets
+from . import facets, search
 from .filters import ContributionFilter, DebateFilter, SpeakerFilter
 from .models import (
     Contribution,
@@ -110,6 +110,28 @@ class ContributionListView(FacetedListView):
     queryset = Contribution.objects.for_listing()
     facet_specs = facets.CONTRIBUTION_FACETS
     template_name = "debates/contribution_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.filterset.is_valid() and (words := self.filterset.form.cleaned_data.get("q")):
+            context["q"] = words.strip()
+            context["sort_choices"] = (("", "Most relevant"), *self.sort_choices)
+            # Highlighted snippets for the rows on this page only, in one query.
+            rows = list(context["page_obj"])
+            snippets = search.engine().snippets([row.pk for row in rows], context["q"])
+            for row in rows:
+                row.snippet = snippets.get(row.pk)
+        return context
+
+
+class SearchView(ContributionListView):
+    """/search/: the contribution list, with a search box, and nothing until words are given."""
+
+    template_name = "debates/search.html"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset if self.request.GET.get("q", "").strip() else queryset.none()
 
 
 class SpeakerListView(FacetedListView):
