@@ -168,6 +168,17 @@ def _any_contribution(field: str):
     return method
 
 
+def _tagged(through, owner: str):
+    """Filter rows tagged with any of the topics, through the tag table's `owner` column."""
+
+    def method(queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=through.objects.filter(topic__in=value).values(owner))
+
+    return method
+
+
 class DebateFilter(filters.FilterSet):
     house = ChoicesFilter(field_name="house", choices=House.choices)
     location = MultipleValueFilter(field_name="location")
@@ -177,7 +188,7 @@ class DebateFilter(filters.FilterSet):
     date_before = filters.DateFilter(field_name="date", lookup_expr="lte")
     speaker = SlugsFilter(model=Speaker, method=_any_contribution("speaker"))
     party = SlugsFilter(model=Party, method=_any_contribution("party"))
-    topic = SlugsFilter(model=Topic, method="filter_topic")
+    topic = SlugsFilter(model=Topic, method=_tagged(Debate.topics.through, "debate_id"))
     q = SearchFilter(method="filter_q")
     sort = StableOrderingFilter(
         fields=(("date", "date"), ("title", "title")),
@@ -187,24 +198,7 @@ class DebateFilter(filters.FilterSet):
 
     class Meta:
         model = Debate
-        fields = [
-            "house",
-            "location",
-            "department",
-            "year",
-            "date_after",
-            "date_before",
-            "speaker",
-            "party",
-            "topic",
-            "q",
-        ]
-
-    def filter_topic(self, queryset, name, value):
-        if not value:
-            return queryset
-        tagged = Debate.topics.through.objects.filter(topic__in=value).values("debate_id")
-        return queryset.filter(pk__in=tagged)
+        fields = []  # the declared filters, and nothing generated from the model
 
     def filter_q(self, queryset, name, value):
         """Debates with a contribution that matches (the debate title is indexed with each)."""
@@ -222,7 +216,7 @@ class ContributionFilter(filters.FilterSet):
     # The predicate compares the field named here with each value's slug.
     speaker = SlugsFilter(model=Speaker, field_name="speaker__slug")
     party = SlugsFilter(model=Party, field_name="party__slug")
-    topic = SlugsFilter(model=Topic, method="filter_topic")
+    topic = SlugsFilter(model=Topic, method=_tagged(ContributionTopic, "contribution_id"))
     debate = SlugsFilter(model=Debate, field_name="debate__slug")
     q = SearchFilter(method="filter_q")
     # With `q` and no `sort`, results come by relevance (see filter_q).
@@ -230,25 +224,7 @@ class ContributionFilter(filters.FilterSet):
 
     class Meta:
         model = Contribution
-        fields = [
-            "house",
-            "location",
-            "department",
-            "year",
-            "date_after",
-            "date_before",
-            "speaker",
-            "party",
-            "topic",
-            "debate",
-            "q",
-        ]
-
-    def filter_topic(self, queryset, name, value):
-        if not value:
-            return queryset
-        tagged = ContributionTopic.objects.filter(topic__in=value).values("contribution_id")
-        return queryset.filter(pk__in=tagged)
+        fields = []  # the declared filters, and nothing generated from the model
 
     def filter_q(self, queryset, name, value):
         return search.engine().matching(queryset, value).order_by("-rank", "-sort_key")
@@ -257,7 +233,7 @@ class ContributionFilter(filters.FilterSet):
 class SpeakerFilter(filters.FilterSet):
     house = ChoicesFilter(field_name="house", choices=House.choices)
     party = SlugsFilter(model=Party, field_name="party__slug")
-    topic = SlugsFilter(model=Topic, method="filter_topic")
+    topic = SlugsFilter(model=Topic, method=_tagged(ContributionTopic, "contribution__speaker_id"))
     sort = StableOrderingFilter(
         fields=(("name", "name"), ("contribution_count", "contributions")),
         tiebreak=("pk",),
@@ -266,15 +242,7 @@ class SpeakerFilter(filters.FilterSet):
 
     class Meta:
         model = Speaker
-        fields = ["house", "party", "topic"]
-
-    def filter_topic(self, queryset, name, value):
-        if not value:
-            return queryset
-        spoke_on = ContributionTopic.objects.filter(topic__in=value).values(
-            "contribution__speaker_id"
-        )
-        return queryset.filter(pk__in=spoke_on)
+        fields = []  # the declared filters, and nothing generated from the model
 
 
 def _many(name: str, item: dict, description: str, *examples) -> OpenApiParameter:

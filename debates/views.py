@@ -115,6 +115,7 @@ class ContributionListView(FacetedListView):
         context = super().get_context_data(**kwargs)
         if self.filterset.is_valid() and (words := self.filterset.form.cleaned_data.get("q")):
             context["q"] = words.strip()
+            context["no_search_words"] = search.parse_web_query(context["q"]).is_empty
             context["sort_choices"] = (("", "Most relevant"), *self.sort_choices)
             # Highlighted snippets for the rows on this page only, in one query.
             rows = list(context["page_obj"])

@@ -196,6 +196,17 @@ def test_overlong_or_nul_queries_are_400_with_a_message(seeded, client, query, m
     assert message in " ".join(response.context["errors"]["q"])
 
 
+@pytest.mark.parametrize("query", ["the", '" - *'])
+def test_a_query_with_no_words_to_find_says_so(seeded, client, query):
+    response = hits(client, q=query)
+    assert response.context["paginator"].count == 0
+    assert "There are no words to look for" in response.text
+
+
+def test_relevance_is_the_default_sort_and_can_be_chosen_explicitly(seeded, client):
+    assert keys(hits(client, q="review", sort="")) == keys(hits(client, q="review"))
+
+
 def test_an_empty_search_shows_the_form_and_help(seeded, client):
     response = hits(client, q="  ")
     assert "How to search" in response.text
