@@ -101,6 +101,12 @@ class ChoicesField(IgnoresBlankValues, MultipleChoiceField):
 class ChoicesFilter(filters.MultipleChoiceFilter):
     field_class = ChoicesField
 
+    def __init__(self, *args, **kwargs):
+        # One value per row (a House): an OR of them can never repeat a row, so no DISTINCT,
+        # which would make the database sort whole rows of a large listing.
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
 
 class SlugsField(IgnoresBlankValues, ModelMultipleChoiceField):
     def _check_values(self, value):
