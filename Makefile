@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 FIXTURE_DB := $(CURDIR)/.fixtures-build.sqlite3
 
-.PHONY: install chromium db serve test test-postgres lint format fixtures screenshots ci bench
+.PHONY: install chromium wrk db serve test test-postgres lint format fixtures screenshots ci bench
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,13 @@ chromium:
 	@test -x /usr/bin/chromium || { \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get install -y chromium || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }; \
+	}
+
+# The benchmark's load generator, Debian's wrk; installed when missing, with sudo if needed.
+wrk:
+	@command -v wrk >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get install -y wrk || { $$SUDO apt-get update && $$SUDO apt-get install -y wrk; }; \
 	}
 
 test: install chromium
@@ -63,5 +70,10 @@ screenshots: install chromium
 ci:
 	bash .ci/run
 
-bench:
-	@cat bench/README.md
+# The archive against Datasette on a synthetic corpus (see bench/README.md):
+# make bench CONTRIBUTIONS=1000000 BENCH_DATABASE=postgresql
+CONTRIBUTIONS ?= 100000
+BENCH_DATABASE ?= sqlite
+bench: install wrk
+	$(BIN)/python -m bench --contributions $(CONTRIBUTIONS) --database $(BENCH_DATABASE) \
+		--out bench/results/$(BENCH_DATABASE)-$(CONTRIBUTIONS).json

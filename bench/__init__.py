@@ -1,0 +1,1 @@
+"""Benchmarks: the archive against Datasette on the same synthetic corpus (issue #8)."""
