@@ -233,7 +233,7 @@ class ContributionFilter(filters.FilterSet):
         fields = []  # the declared filters, and nothing generated from the model
 
     def filter_q(self, queryset, name, value):
-        return search.engine().matching(queryset, value).order_by("-rank", "-sort_key")
+        return search.engine().ranked(queryset, value).order_by("-rank", "-sort_key")
 
 
 class SpeakerFilter(filters.FilterSet):

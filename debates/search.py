@@ -131,15 +131,16 @@ class PostgresSearch:
         return SearchQuery(text, config="english", search_type="websearch")
 
     def matching(self, queryset: QuerySet, text: str) -> QuerySet:
+        """The rows that match, unordered; usable inside a subquery."""
         # Unqualified, so it names the column whatever alias the table has (in a subquery,
         # Django calls it U0); no other table in these queries has such a column.
         vector = RawSQL("search_vector", [], SearchVectorField())
-        query = self._query(text)
-        return (
-            queryset.alias(search_vector=vector)
-            .filter(search_vector=query)
-            .alias(rank=SearchRank(F("search_vector"), query))
-        )
+        return queryset.alias(search_vector=vector).filter(search_vector=self._query(text))
+
+    def ranked(self, queryset: QuerySet, text: str) -> QuerySet:
+        """The rows that match, with a `rank` to order by (higher is better)."""
+        matching = self.matching(queryset, text)
+        return matching.alias(rank=SearchRank(F("search_vector"), self._query(text)))
 
     def snippets(self, pks: list[int], text: str) -> dict[int, SafeString]:
         from .models import Contribution
@@ -163,25 +164,45 @@ class PostgresSearch:
 class SqliteSearch:
     TABLE = "debates_contribution_fts"
 
-    def matching(self, queryset: QuerySet, text: str) -> QuerySet:
-        query = parse_web_query(text)
-        if not query.groups:
-            # Nothing to look for (an empty or all-stop-word query) matches nothing, as in
-            # PostgreSQL; exclusions alone match whatever lacks them, all ranked alike.
-            unranked = queryset.alias(rank=Value(0.0))
-            if not query.excluded:
-                return unranked.none()
-            return unranked.exclude(pk__in=self._matches(_fts5_any(query.excluded)))
+    def _expression(self, query: WebQuery) -> str:
         expression = " AND ".join(_fts5_any(group) for group in query.groups)
         if query.excluded:
             expression += " NOT " + _fts5_any(query.excluded)
-        # bm25() is lower for better matches; column weights: title, speaker, words.
-        rank = RawSQL(
-            f"-(SELECT bm25({self.TABLE}, 10.0, 4.0, 1.0) FROM {self.TABLE} "
-            f'WHERE {self.TABLE} MATCH %s AND rowid = "debates_contribution"."id")',
-            [expression],
+        return expression
+
+    def _without_groups(self, queryset: QuerySet, query: WebQuery) -> QuerySet:
+        # Nothing to look for (an empty or all-stop-word query) matches nothing, as in
+        # PostgreSQL; exclusions alone match whatever lacks them, all ranked alike.
+        unranked = queryset.alias(rank=Value(0.0))
+        if not query.excluded:
+            return unranked.none()
+        return unranked.exclude(pk__in=self._matches(_fts5_any(query.excluded)))
+
+    def matching(self, queryset: QuerySet, text: str) -> QuerySet:
+        """The rows that match, unordered; usable inside a subquery."""
+        query = parse_web_query(text)
+        if not query.groups:
+            return self._without_groups(queryset, query)
+        return queryset.filter(pk__in=self._matches(self._expression(query)))
+
+    def ranked(self, queryset: QuerySet, text: str) -> QuerySet:
+        """The rows that match, with a `rank` to order by (higher is better).
+
+        The FTS5 table is joined into the query, so bm25() is computed once per match in
+        the same pass that finds them; a per-row subquery would run the full-text query
+        once for every matching row. Only `extra()` can join a table Django has no model
+        for; the table names are qualified, so this is for a top-level queryset only.
+        """
+        query = parse_web_query(text)
+        if not query.groups:
+            return self._without_groups(queryset, query)
+        table = self.TABLE
+        return queryset.extra(  # fixed SQL; the words typed go in as a parameter
+            select={"rank": f"-bm25({table}, 10.0, 4.0, 1.0)"},
+            tables=[table],
+            where=[f"{table}.rowid = debates_contribution.id", f"{table} MATCH %s"],
+            params=[self._expression(query)],
         )
-        return queryset.filter(pk__in=self._matches(expression)).alias(rank=rank)
 
     def _matches(self, expression: str) -> RawSQL:
         return RawSQL(f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s", [expression])
