@@ -276,8 +276,21 @@ class SpeakerPlan:
     activity: float
 
 
+def planned_slug(base: str, taken: set[str], *, max_length: int) -> str:
+    """What models.unique_slug gives ("munro-report", then "munro-report-2"), checked
+    against the slugs planned so far instead of the database, and recorded in ``taken``."""
+    stem = slugify(base)[:max_length].strip("-") or "untitled"
+    candidate = stem
+    for number in itertools.count(2):
+        if candidate not in taken:
+            break
+        candidate = f"{stem}-{number}"
+    taken.add(candidate)
+    return candidate
+
+
 def plan_speakers(rng: random.Random, count: int) -> list[SpeakerPlan]:
-    slugs: Counter[str] = Counter()
+    slugs: set[str] = set()
     plans = []
     for _ in range(count):
         house = House.COMMONS if rng.random() < 0.62 else House.LORDS
@@ -286,9 +299,7 @@ def plan_speakers(rng: random.Random, count: int) -> list[SpeakerPlan]:
         else:
             name, printed, party = _peer(rng)
             constituency = ""
-        stem = slugify(name)
-        slugs[stem] += 1
-        slug = stem if slugs[stem] == 1 else f"{stem}-{slugs[stem]}"
+        slug = planned_slug(name, slugs, max_length=190)
         plans.append(
             SpeakerPlan(
                 name=name,
@@ -432,7 +443,7 @@ def plan_debates(
 ) -> list[DebatePlan]:
     sizes = _debate_sizes(rng, count, contributions)
     taken: set[tuple] = set()
-    slugs: Counter[str] = Counter()
+    slugs: set[str] = set()
     plans = []
     for size in sizes:
         house = House.COMMONS if rng.random() < 0.65 else House.LORDS
@@ -453,9 +464,7 @@ def plan_debates(
                 break
             title = f"{title.removesuffix(f' (No. {number - 1})')} (No. {number})"
         taken.add((date, house, location, title))
-        stem = slugify(f"{date.isoformat()} {title}")[:110].strip("-")
-        slugs[stem] += 1
-        slug = stem if slugs[stem] == 1 else f"{stem}-{slugs[stem]}"
+        slug = planned_slug(f"{date.isoformat()} {title}", slugs, max_length=110)
         plans.append(
             DebatePlan(
                 title=title,
