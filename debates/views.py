@@ -69,9 +69,9 @@ class FacetedListView(FilterView):
         context["errors"] = {} if valid else self.filterset.errors
         context["sort_choices"] = self.sort_choices
         context["date_filters"] = [
-            (name, self.request.GET[name], facets.toggle_query(self.request.GET, name, ""))
+            (name, value, facets.toggle_query(self.request.GET, name, value))
             for name in ("date_after", "date_before")
-            if self.request.GET.get(name)
+            if (value := self.request.GET.get(name))
         ]
         return context
 

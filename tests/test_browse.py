@@ -132,6 +132,12 @@ def test_selected_values_can_be_removed_one_at_a_time(seeded, client):
     assert 'href="?topic=munro-review"' in response.text  # the House chip removes the House
 
 
+def test_a_date_chip_removes_its_date(seeded, client):
+    response = listing(client, "/debates/", house="commons", date_after="2011-01-01")
+    [(name, value, query)] = response.context["date_filters"]
+    assert (name, value, query) == ("date_after", "2011-01-01", "?house=commons")
+
+
 def test_facet_links_start_again_at_page_one(seeded, client):
     response = listing(client, "/debates/", house="commons", page="1")
     assert "page=" not in facet(response, "topic")["munro-review"].query
