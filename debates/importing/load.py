@@ -231,9 +231,7 @@ class _Loader:
         self.report.record("sources", row.sha256, CREATED if created else UNCHANGED)
         for parsed_debate in document.debates:
             debate = self._debate(document.path, parsed_debate, row)
-            debate_speakers: list[Speaker] = list(
-                Speaker.objects.filter(contributions__debate=debate).distinct()
-            )
+            debate_speakers = self._speakers_in(debate)
             for parsed in parsed_debate.contributions:
                 speaker = self._speaker(parsed, debate, debate_speakers)
                 if speaker not in debate_speakers:
@@ -382,9 +380,16 @@ class _Loader:
             )
         return self.parties[name]
 
+    def _speakers_in(self, debate: Debate) -> list[Speaker]:
+        return list(Speaker.objects.filter(contributions__debate=debate).distinct())
+
     def apply_member_mentions(self) -> None:
+        # Every document is loaded by now: each debate's speakers are read once.
+        speakers_by_debate: dict[int, list[Speaker]] = {}
         for debate, name, constituency in self.mentions:
-            nearby = list(Speaker.objects.filter(contributions__debate=debate).distinct())
+            if debate.pk not in speakers_by_debate:
+                speakers_by_debate[debate.pk] = self._speakers_in(debate)
+            nearby = speakers_by_debate[debate.pk]
             speaker = self._find_speaker(name, debate.house, nearby)
             if speaker and not speaker.constituency:
                 speaker.constituency = " ".join(constituency.split())
