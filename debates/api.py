@@ -123,6 +123,11 @@ FACETS_SCHEMA = {
         "properties": {
             "name": {"type": "string", "example": "house"},
             "label": {"type": "string", "example": "House"},
+            "counted": {
+                "type": "boolean",
+                "description": "False when counting took too long: `values` then holds only "
+                "the chosen values, with a null count. Narrow the filters to get counts.",
+            },
             "values": {
                 "type": "array",
                 "items": {
@@ -130,7 +135,7 @@ FACETS_SCHEMA = {
                     "properties": {
                         "value": {"type": "string", "example": "commons"},
                         "label": {"type": "string", "example": "House of Commons"},
-                        "count": {"type": "integer", "example": 4},
+                        "count": {"type": "integer", "nullable": True, "example": 4},
                         "selected": {"type": "boolean"},
                         "url": {"type": "string", "format": "uri"},
                     },
@@ -323,6 +328,7 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
             {
                 "name": facet.name,
                 "label": facet.label,
+                "counted": facet.counted,
                 "values": [
                     {
                         "value": value.value,

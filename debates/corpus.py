@@ -692,10 +692,6 @@ class ContributionPlan:
     key: str
     tags: list[TopicTag]
 
-    @property
-    def text(self) -> str:
-        return "\n\n".join(paragraph["text"] for paragraph in self.paragraphs)
-
 
 class ContributionPlanner:
     """Plans each debate's speeches in turn: who speaks, what they say, where it is printed."""
@@ -979,26 +975,21 @@ class ArchiveWriter:
         for plan in plans:
             debate = self.debates[plan.debate.slug]
             speaker = self.speakers[plan.speaker.slug]
-            # bulk_create skips save(): the derived columns are set here, as save() would.
-            rows.append(
-                Contribution(
-                    key=plan.key,
-                    debate=debate,
-                    sequence=plan.sequence,
-                    sort_key=Contribution.sort_key_for(debate, plan.sequence),
-                    speaker=speaker,
-                    display_name=plan.display_name,
-                    role=plan.role,
-                    party=speaker.party,
-                    paragraphs=plan.paragraphs,
-                    column_reference=plan.column_reference,
-                    source_uri=plan.source_uri,
-                    fingerprint=plan.fingerprint,
-                    search_title=debate.title,
-                    search_speaker=speaker.name,
-                    search_text=plan.text,
-                )
+            row = Contribution(
+                key=plan.key,
+                debate=debate,
+                sequence=plan.sequence,
+                speaker=speaker,
+                display_name=plan.display_name,
+                role=plan.role,
+                party=speaker.party,
+                paragraphs=plan.paragraphs,
+                column_reference=plan.column_reference,
+                source_uri=plan.source_uri,
+                fingerprint=plan.fingerprint,
             )
+            row.derive_fields()  # bulk_create skips save(), which would
+            rows.append(row)
         rows = Contribution.objects.bulk_create(rows, batch_size=self.batch_size)
         tags = []
         for plan, row in zip(plans, rows, strict=True):

@@ -7,27 +7,40 @@ many Commons rows the other filters leave.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear, Substr
 from django.http import QueryDict
 from django_filters import FilterSet
 
-from .models import Contribution, House
+from .models import ArchiveState, Contribution, ContributionTopic, House
+from .timeouts import QueryTimedOut, time_limit
 
 # How many values a facet lists, most frequent first; selected values are always listed.
 FACET_SIZE = 12
+# Counts are keyed by the archive's version, so an import makes them stale at once; the
+# timeout only bounds what an idle cache holds.
+FACET_CACHE_SECONDS = 24 * 60 * 60
+# Related rows labelled per query: well under any database's limit on query parameters.
+LABEL_BATCH = 500
 
-Counter = Callable[[QuerySet], Iterable[tuple[object, str, int]]]
+# A counter returns (value, label, count) rows for a queryset; it is also told the values
+# chosen, which it must return whatever their rank, and may leave out values that rank
+# below the first FACET_SIZE (ties included), which no page shows.
+Counter = Callable[[QuerySet, list[str]], Iterable[tuple[object, str, int]]]
 
 
 @dataclass(frozen=True)
 class FacetValue:
     value: str
     label: str
-    count: int
+    count: int | None  # None where the facet could not be counted in time
     selected: bool
     query: str  # the query string that toggles this value, e.g. "?house=lords&topic=x"
 
@@ -37,6 +50,7 @@ class Facet:
     name: str
     label: str
     values: tuple[FacetValue, ...]
+    counted: bool = True  # False: counting ran out of time; values are the chosen ones only
 
 
 @dataclass(frozen=True)
@@ -47,31 +61,81 @@ class FacetSpec:
     by_value: bool = False  # list in value order (years, Houses) rather than by count
 
 
-def grouped(field: str, label: str | None = None, *, distinct: str = "pk") -> Counter:
-    """Rows per value of ``field``: `qs.values(field).annotate(Count(...))`."""
+def grouped(field: str) -> Counter:
+    """Rows per value of a column of the counted rows: `qs.values(field).annotate(Count())`."""
 
-    def count(queryset: QuerySet):
-        fields = [field, label] if label else [field]
+    def count(queryset: QuerySet, selected: list[str]):
         rows = (
             queryset.order_by()
             .exclude(**{f"{field}__isnull": True})
-            .values(*fields)
-            .annotate(n=Count(distinct, distinct=distinct != "pk"))
+            .values(field)
+            .annotate(n=Count("pk"))
         )
-        return [(row[field], row[label] if label else row[field], row["n"]) for row in rows]
+        return [(row[field], row[field], row["n"]) for row in rows]
+
+    return count
+
+
+def related(field: str, label: str, *, distinct: str | None = None) -> Counter:
+    """Rows (or ``distinct`` values) per foreign key, shown by the related row's slug.
+
+    Grouped on the key column alone, which its index answers without a join, and labelled
+    afterwards for the values a page can show: at millions of rows, joining every row to
+    its speaker or debate and grouping on names costs ten times as much.
+    """
+
+    def count(queryset: QuerySet, selected: list[str]):
+        rows = (
+            queryset.order_by()
+            .exclude(**{f"{field}__isnull": True})
+            .values_list(field)
+            .annotate(n=Count(distinct, distinct=True) if distinct else Count("pk"))
+        )
+        counts = dict(rows)
+        ranked = sorted(counts.values(), reverse=True)
+        least_shown = ranked[FACET_SIZE - 1] if len(ranked) >= FACET_SIZE else 0
+        wanted = {pk for pk, n in counts.items() if n >= least_shown}
+        model = queryset.model._meta.get_field(field).related_model
+        labelled = []
+        ordered = sorted(wanted)
+        for start in range(0, len(ordered), LABEL_BATCH):
+            batch = ordered[start : start + LABEL_BATCH]
+            labelled += model.objects.filter(pk__in=batch).values_list("pk", "slug", label)
+        if selected:  # chosen values are listed whatever their rank
+            chosen = model.objects.filter(slug__in=selected).values_list("pk", "slug", label)
+            labelled += [row for row in chosen if row[0] in counts and row[0] not in wanted]
+        return [(slug, name, counts[pk]) for pk, slug, name in labelled]
+
+    return count
+
+
+def topics() -> Counter:
+    """Rows per topic, counted in the tag table (one row a tag) for the rows counted."""
+
+    def count(queryset: QuerySet, selected: list[str]):
+        if queryset.query.extra_tables:
+            # SQLite's search joins its FTS5 table by the contributions table's own name,
+            # which a subquery would alias away: count through the join instead.
+            return related("topics", "name")(queryset, selected)
+        tags = ContributionTopic.objects.all()
+        if queryset.query.where:  # unfiltered: every tag counts, and no subquery is needed
+            tags = tags.filter(contribution__in=queryset.values("pk"))
+        return related("topic", "name")(tags, selected)
 
     return count
 
 
 def houses(field: str) -> Counter:
-    def count(queryset: QuerySet):
-        return [(value, House(value).label, n) for value, _, n in grouped(field)(queryset)]
+    def count(queryset: QuerySet, selected: list[str]):
+        return [
+            (value, House(value).label, n) for value, _, n in grouped(field)(queryset, selected)
+        ]
 
     return count
 
 
 def years(field: str) -> Counter:
-    def count(queryset: QuerySet):
+    def count(queryset: QuerySet, selected: list[str]):
         rows = (
             queryset.order_by()
             .annotate(year=ExtractYear(field))
@@ -87,7 +151,7 @@ def sort_key_years() -> Counter:
     """Contributions per year, read from the first four characters of the sort key: no join
     to debates and no date function, which SQLite runs in Python for every row."""
 
-    def count(queryset: QuerySet):
+    def count(queryset: QuerySet, selected: list[str]):
         rows = (
             queryset.order_by()
             .annotate(year=Substr("sort_key", 1, 4))
@@ -102,16 +166,16 @@ def sort_key_years() -> Counter:
 def through_contributions(field: str, label: str) -> Counter:
     """Debates per speaker or party: counted through the debates' contributions."""
 
-    def count(queryset: QuerySet):
+    def count(queryset: QuerySet, selected: list[str]):
         contributions = Contribution.objects.filter(debate__in=queryset.values("pk"))
-        return grouped(field, label, distinct="debate")(contributions)
+        return related(field, label, distinct="debate")(contributions, selected)
 
     return count
 
 
 def non_blank(counter: Counter) -> Counter:
-    def count(queryset: QuerySet):
-        return [row for row in counter(queryset) if row[0] != ""]
+    def count(queryset: QuerySet, selected: list[str]):
+        return [row for row in counter(queryset, selected) if row[0] != ""]
 
     return count
 
@@ -120,25 +184,25 @@ DEBATE_FACETS = (
     FacetSpec("house", "House", houses("house"), by_value=True),
     FacetSpec("location", "Location", grouped("location")),
     FacetSpec("year", "Year", years("date"), by_value=True),
-    FacetSpec("topic", "Topic", grouped("topics__slug", "topics__name")),
-    FacetSpec("speaker", "Speaker", through_contributions("speaker__slug", "speaker__name")),
-    FacetSpec("party", "Party", through_contributions("party__slug", "party__name")),
+    FacetSpec("topic", "Topic", related("topics", "name")),
+    FacetSpec("speaker", "Speaker", through_contributions("speaker", "name")),
+    FacetSpec("party", "Party", through_contributions("party", "name")),
     FacetSpec("department", "Department", non_blank(grouped("department"))),
 )
 
 CONTRIBUTION_FACETS = (
-    FacetSpec("house", "House", houses("debate__house"), by_value=True),
+    FacetSpec("house", "House", houses("house"), by_value=True),
     FacetSpec("year", "Year", sort_key_years(), by_value=True),
-    FacetSpec("topic", "Topic", grouped("topics__slug", "topics__name")),
-    FacetSpec("speaker", "Speaker", grouped("speaker__slug", "speaker__name")),
-    FacetSpec("party", "Party at the time", grouped("party__slug", "party__name")),
-    FacetSpec("debate", "Debate", grouped("debate__slug", "debate__title")),
-    FacetSpec("location", "Location", grouped("debate__location")),
+    FacetSpec("topic", "Topic", topics()),
+    FacetSpec("speaker", "Speaker", related("speaker", "name")),
+    FacetSpec("party", "Party at the time", related("party", "name")),
+    FacetSpec("debate", "Debate", related("debate", "title")),
+    FacetSpec("location", "Location", grouped("location")),
 )
 
 SPEAKER_FACETS = (
     FacetSpec("house", "House", houses("house"), by_value=True),
-    FacetSpec("party", "Party", grouped("party__slug", "party__name")),
+    FacetSpec("party", "Party", related("party", "name")),
 )
 
 
@@ -171,13 +235,23 @@ def facet_counts(
 
     ``queryset`` is what to count, if not the filterset's own rows: it must be free of
     annotations that join other tables, which would count the joined rows instead.
+
+    Counts are exact. They are cached until the archive next changes (an import), and
+    counting stops when settings.FACET_TIME_LIMIT runs out: the facets left uncounted come
+    back with ``counted=False`` and only their chosen values, rather than the page timing out.
     """
     base = (filterset.queryset if queryset is None else queryset).prefetch_related(None)
+    counted = _count_all(filterset, specs, params, base)
     facets = []
     for spec in specs:
         selected = [str(v) for v in params.getlist(spec.name)]
-        counted = spec.count(queryset_without(filterset, spec.name, base))
-        rows = {str(value): (label, n) for value, label, n in counted}
+        if spec.name not in counted:
+            values = [
+                FacetValue(v, v, None, True, toggle_query(params, spec.name, v)) for v in selected
+            ]
+            facets.append(Facet(spec.name, spec.label, tuple(values), counted=False))
+            continue
+        rows = {str(value): (label, n) for value, label, n in counted[spec.name]}
         if spec.by_value:
             order = sorted(rows, reverse=spec.name == "year")
         else:
@@ -201,3 +275,39 @@ def facet_counts(
         ]
         facets.append(Facet(spec.name, spec.label, tuple(values)))
     return facets
+
+
+def _count_all(
+    filterset: FilterSet, specs: Iterable[FacetSpec], params: QueryDict, base: QuerySet
+) -> dict[str, list[tuple[object, str, int]]]:
+    """Each facet's rows by name, from the cache or counted within the time limit; a facet
+    missing from the result could not be counted in time.
+
+    A cache key is the counted query's SQL, which names every filter and the page's own
+    restriction (a speaker's page counts only their speeches), under the archive's version.
+    """
+    version = ArchiveState.current_version()
+    pending = {}
+    for spec in specs:
+        selected = [str(v) for v in params.getlist(spec.name)]
+        queryset = queryset_without(filterset, spec.name, base)
+        try:
+            sql = str(queryset.query)
+        except EmptyResultSet:  # a filter no row can match: nothing to count
+            sql = None
+        digest = hashlib.sha256(f"{spec.name}|{sorted(selected)}|{sql}".encode()).hexdigest()
+        pending[f"facets:{version}:{digest}"] = (spec, queryset, selected, sql)
+    cached = cache.get_many(pending)
+    counted = {pending[key][0].name: rows for key, rows in cached.items()}
+    missing = {key: task for key, task in pending.items() if key not in cached}
+    if not missing:
+        return counted
+    try:
+        with time_limit(settings.FACET_TIME_LIMIT):
+            for key, (spec, queryset, selected, sql) in missing.items():
+                rows = list(spec.count(queryset, selected)) if sql is not None else []
+                cache.set(key, rows, timeout=FACET_CACHE_SECONDS)
+                counted[spec.name] = rows
+    except QueryTimedOut:
+        pass  # the facets not counted yet are shown as such
+    return counted

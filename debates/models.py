@@ -7,6 +7,7 @@ built from a permanent slug or key, never from a primary key that a re-import co
 
 from __future__ import annotations
 
+import datetime
 import re
 from functools import reduce
 
@@ -281,6 +282,8 @@ class DebateQuerySet(models.QuerySet):
 
 class Debate(NaturalKeyModel):
     NATURAL_KEY = ("slug",)
+    # What each of its contributions keeps a copy of (see Contribution.DERIVED_FIELDS).
+    COPIED_TO_CONTRIBUTIONS = ("date", "title", "house", "location")
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=120, unique=True, help_text="Permanent: used in URLs.")
@@ -322,11 +325,13 @@ class Debate(NaturalKeyModel):
 
     def save(self, *args, **kwargs):
         previous = (
-            Debate.objects.filter(pk=self.pk).values("date", "title").first() if self.pk else None
+            Debate.objects.filter(pk=self.pk).values(*self.COPIED_TO_CONTRIBUTIONS).first()
+            if self.pk
+            else None
         )
         super().save(*args, **kwargs)
-        if previous and (previous["date"], previous["title"]) != (self.date, self.title):
-            # A corrected date or title moves the speeches in listings and in the search index.
+        if previous and previous != {f: getattr(self, f) for f in self.COPIED_TO_CONTRIBUTIONS}:
+            # A corrected sitting moves the speeches in listings, filters and the search index.
             for contribution in self.contributions.select_related("speaker"):
                 contribution.debate = self
                 contribution.save(update_fields=[])
@@ -337,6 +342,11 @@ class Debate(NaturalKeyModel):
     @property
     def house_abbreviation(self) -> str:
         return House(self.house).abbreviation
+
+
+def sort_key_day(day: datetime.date) -> str:
+    """A sitting date as the sort key begins: YYYYMMDD, zero-padded whatever the year."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 class ContributionQuerySet(models.QuerySet):
@@ -360,7 +370,14 @@ class ContributionQuerySet(models.QuerySet):
 class Contribution(NaturalKeyModel):
     NATURAL_KEY = ("key",)
     # Columns save() derives from the debate, the speaker and the paragraphs.
-    DERIVED_FIELDS = ("sort_key", "search_title", "search_speaker", "search_text")
+    DERIVED_FIELDS = (
+        "sort_key",
+        "house",
+        "location",
+        "search_title",
+        "search_speaker",
+        "search_text",
+    )
 
     key = models.SlugField(
         max_length=40,
@@ -376,6 +393,10 @@ class Contribution(NaturalKeyModel):
         help_text="Sitting date, debate and position in one indexed column, so listings and "
         "cursor pagination order millions of speeches without a join or a sort.",
     )
+    # The debate's House and location, copied so that filtering and counting millions of
+    # speeches by them needs no join (and `house` shares an index with the sort order).
+    house = models.CharField(max_length=10, choices=House.choices, editable=False)
+    location = models.CharField(max_length=100, blank=True, editable=False)
     speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="contributions")
     display_name = models.CharField(max_length=200, help_text='As printed: "Mr Timpson"')
     role = models.CharField(max_length=300, blank=True, help_text="As printed before the name.")
@@ -421,16 +442,19 @@ class Contribution(NaturalKeyModel):
                 fields=["source_uri"], condition=~Q(source_uri=""), name="unique_source_uri"
             ),
         ]
-        indexes = [models.Index(fields=["speaker", "debate"])]
+        indexes = [
+            models.Index(fields=["speaker", "debate"]),
+            # Listings filtered by House or party, newest first, read in index order.
+            models.Index(fields=["house", "sort_key"]),
+            models.Index(fields=["party", "sort_key"]),
+            models.Index(fields=["location", "sort_key"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name}, {self.debate}"
 
     def save(self, *args, **kwargs):
-        self.sort_key = self.sort_key_for(self.debate, self.sequence)
-        self.search_title = self.debate.title
-        self.search_speaker = self.speaker.name
-        self.search_text = self.text
+        self.derive_fields()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *self.DERIVED_FIELDS}
         super().save(*args, **kwargs)
@@ -438,11 +462,20 @@ class Contribution(NaturalKeyModel):
     def get_absolute_url(self) -> str:
         return reverse("debates:contribution-detail", kwargs={"key": self.key})
 
+    def derive_fields(self) -> None:
+        """Set the DERIVED_FIELDS; save() does, and so must anything that bulk-creates."""
+        self.sort_key = self.sort_key_for(self.debate, self.sequence)
+        self.house = self.debate.house
+        self.location = self.debate.location
+        self.search_title = self.debate.title
+        self.search_speaker = self.speaker.name
+        self.search_text = self.text
+
     @staticmethod
     def sort_key_for(debate: Debate, sequence: int) -> str:
         """From the debate's date and permanent slug, never a primary key, so fixtures
         loaded into any database keep the same order."""
-        return f"{debate.date:%Y%m%d}.{debate.slug}.{sequence:06d}"
+        return f"{sort_key_day(debate.date)}.{debate.slug}.{sequence:06d}"
 
     _REFERENCE = re.compile(r"^(?P<volume>\d+)\s+c{1,2}\s*(?P<columns>\S+)$")
 
@@ -575,6 +608,11 @@ class ArchiveState(models.Model):
     @classmethod
     def current(cls) -> ArchiveState:
         return cls.objects.filter(pk=1).first() or cls.touch()
+
+    @classmethod
+    def current_version(cls) -> int:
+        """The version alone, for cache keys: one read, and never a write (0 before any)."""
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
     @classmethod
     def touch(cls) -> ArchiveState:

@@ -71,8 +71,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "safeguarding_archive.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    # An empty DATABASE_URL means the default too, not a database with no engine.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600")),
         conn_health_checks=True,
     )
@@ -114,13 +115,23 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 IMPORT_DATA_DIR = BASE_DIR / "fixtures"
 
-# Shared caches (throttling counts) in Redis when there are several app servers.
+# Shared caches (throttling counts, facet counts) in Redis when there are several app servers.
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process; big enough for the facet counts of a few thousand distinct filters.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# Seconds a page may spend counting its facets (cached counts are free). Past it the
+# page still lists every matching row and says which facets were left uncounted.
+FACET_TIME_LIMIT = float(os.environ.get("FACET_TIME_LIMIT", "2"))
 
 REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
