@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 FIXTURE_DB := $(CURDIR)/.fixtures-build.sqlite3
 
-.PHONY: install chromium wrk db serve test test-postgres lint format fixtures screenshots ci bench
+.PHONY: install chromium wrk db serve prod test test-postgres lint format fixtures screenshots ci bench
 
 install: $(VENV)/.installed
 
@@ -23,6 +23,17 @@ db: install
 
 serve: db
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Production: DEBUG off, settings from the environment only (DJANGO_SECRET_KEY at least;
+# README lists the rest), hashed and compressed static files served by WhiteNoise, and
+# gunicorn with (2 x cores) + 1 workers (deploy/gunicorn.conf.py). Load data first, e.g.
+# `make db` (the seeds) or `manage.py import_hansard`.
+prod: install
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make prod: set DJANGO_SECRET_KEY (see README: Production)" >&2; exit 1; }
+	@test "$$DJANGO_DEBUG" != 1 || { echo "make prod: unset DJANGO_DEBUG" >&2; exit 1; }
+	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) migrate --noinput -v 0
+	PORT=$(PORT) $(BIN)/gunicorn --config deploy/gunicorn.conf.py
 
 # The browser tests (tests/browser) drive Debian's chromium: Playwright's own browser
 # download does not work everywhere. Installed here when missing, with sudo if needed.

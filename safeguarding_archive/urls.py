@@ -1,16 +1,44 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views import defaults
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from debates.api import router
 from debates.views import ApiGuideView
 
+from .views import healthz
+
+# Swagger UI and ReDoc style their markup inline and draw icons from data: URLs, and ReDoc
+# runs a worker from a blob: URL: allowed on these two pages only. Swagger UI's own start-up
+# script is served as a file (the "split" view), so no page needs inline script.
+docs_policy = csp_update(
+    {
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "worker-src": [SELF, "blob:"],
+    }
+)
+
 api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("docs/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "docs/",
+        docs_policy(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+    path(
+        "docs/redoc/",
+        docs_policy(SpectacularRedocView.as_view(url_name="api:schema")),
+        name="redoc",
+    ),
     *router.urls,
 ]
 
@@ -18,7 +46,8 @@ urlpatterns = [
     path("", include("debates.urls")),
     path("api/", ApiGuideView.as_view(), name="api-guide"),
     path("api/v1/", include((api_urlpatterns, "api"))),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 
