@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views import defaults
+from django.views.decorators.cache import cache_page
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -28,7 +29,15 @@ docs_policy = csp_update(
 )
 
 api_urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Generating the schema takes most of a second and it changes only with a release
+    # (whose version is in the cache key): cache it.
+    path(
+        "schema/",
+        cache_page(60 * 60, key_prefix=f"schema-{settings.SPECTACULAR_SETTINGS['VERSION']}")(
+            SpectacularAPIView.as_view()
+        ),
+        name="schema",
+    ),
     path(
         "docs/",
         docs_policy(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
