@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "debates"
 
@@ -9,15 +9,19 @@ urlpatterns = [
     path("debates/", views.DebateListView.as_view(), name="debate-list"),
     path("debates/<slug:slug>/", views.DebateDetailView.as_view(), name="debate-detail"),
     path("contributions/", views.ContributionListView.as_view(), name="contribution-list"),
+    path("contributions/feed/", feeds.ContributionFeed(), name="contribution-feed"),
     path(
         "contributions/<slug:key>/",
         views.ContributionDetailView.as_view(),
         name="contribution-detail",
     ),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("search/feed/", feeds.SearchFeed(), name="search-feed"),
     path("speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
     path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
+    path("speakers/<slug:slug>/feed/", feeds.SpeakerFeed(), name="speaker-feed"),
     path("topics/", views.TopicListView.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("topics/<slug:slug>/feed/", feeds.TopicFeed(), name="topic-feed"),
     path("parties/<slug:slug>/", views.PartyDetailView.as_view(), name="party-detail"),
 ]

@@ -3,10 +3,11 @@
 from django.db.models import Count, Max, Min
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import facets, search
+from . import facets, feeds, search
 from .filters import ContributionFilter, DebateFilter, SpeakerFilter
 from .models import (
     Contribution,
@@ -32,6 +33,7 @@ class HomeView(TemplateView):
             "topics": Topic.objects.count(),
         }
         context["date_range"] = Debate.objects.aggregate(first=Min("date"), last=Max("date"))
+        context["feed_url"] = reverse("debates:contribution-feed")
         context["houses"] = (
             Debate.objects.order_by("house").values("house").annotate(debates=Count("pk"))
         )
@@ -110,9 +112,11 @@ class ContributionListView(FacetedListView):
     queryset = Contribution.objects.for_listing()
     facet_specs = facets.CONTRIBUTION_FACETS
     template_name = "debates/contribution_list.html"
+    feed_name = "debates:contribution-feed"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["feed_url"] = feeds.feed_link(self.request, reverse(self.feed_name))
         if self.filterset.is_valid() and (words := self.filterset.form.cleaned_data.get("q")):
             context["q"] = words.strip()
             context["no_search_words"] = search.parse_web_query(context["q"]).is_empty
@@ -129,6 +133,7 @@ class SearchView(ContributionListView):
     """/search/: the contribution list, with a search box, and nothing until words are given."""
 
     template_name = "debates/search.html"
+    feed_name = "debates:search-feed"
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -198,7 +203,10 @@ class SpeakerDetailView(FacetedListView):
         return Contribution.objects.for_listing().filter(speaker=self.speaker)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(speaker=self.speaker, **kwargs)
+        feed = reverse("debates:speaker-feed", kwargs={"slug": self.speaker.slug})
+        return super().get_context_data(
+            speaker=self.speaker, feed_url=feeds.feed_link(self.request, feed), **kwargs
+        )
 
 
 class TopicDetailView(DetailView):
@@ -212,6 +220,7 @@ class TopicDetailView(DetailView):
         context["contributions"] = Contribution.objects.for_listing().filter(topics=topic)[:20]
         context["contribution_count"] = topic.contributions.count()
         context["speakers"] = topic.related_speakers()[:15]
+        context["feed_url"] = reverse("debates:topic-feed", kwargs={"slug": topic.slug})
         return context
 
 

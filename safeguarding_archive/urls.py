@@ -2,6 +2,7 @@ from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views import defaults
@@ -13,9 +14,10 @@ from drf_spectacular.views import (
 )
 
 from debates.api import router
+from debates.sitemaps import SITEMAPS
 from debates.views import ApiGuideView
 
-from .views import healthz
+from .views import healthz, robots_txt
 
 # Swagger UI and ReDoc style their markup inline and draw icons from data: URLs, and ReDoc
 # runs a worker from a blob: URL: allowed on these two pages only. Swagger UI's own start-up
@@ -57,6 +59,14 @@ urlpatterns = [
     path("api/v1/", include((api_urlpatterns, "api"))),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 
 
