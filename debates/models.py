@@ -343,6 +343,11 @@ class Debate(NaturalKeyModel):
     def house_abbreviation(self) -> str:
         return House(self.house).abbreviation
 
+    @property
+    def sitting(self) -> str:
+        """How Hansard's citations name the sitting: "HC Deb 23 February 2010"."""
+        return f"{self.house_abbreviation} Deb {self.date.day} {self.date:%B %Y}"
+
 
 def sort_key_day(day: datetime.date) -> str:
     """A sitting date as the sort key begins: YYYYMMDD, zero-padded whatever the year."""
@@ -500,11 +505,9 @@ class Contribution(NaturalKeyModel):
         Where the volume and columns are unknown, the date, House and debate title
         identify the speech instead.
         """
-        debate = self.debate
-        sitting = f"{debate.house_abbreviation} Deb {debate.date.day} {debate.date:%B %Y}"
         if self.volume is not None:
-            return f"{sitting}, vol {self.volume}, {self.columns}"
-        return f"{sitting}, {debate.title}"
+            return f"{self.debate.sitting}, vol {self.volume}, {self.columns}"
+        return f"{self.debate.sitting}, {self.debate.title}"
 
     @property
     def text(self) -> str:

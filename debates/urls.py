@@ -8,12 +8,18 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("debates/", views.DebateListView.as_view(), name="debate-list"),
     path("debates/<slug:slug>/", views.DebateDetailView.as_view(), name="debate-detail"),
+    path("debates/<slug:slug>/cite/<slug:style>/", views.debate_citation, name="debate-cite"),
     path("contributions/", views.ContributionListView.as_view(), name="contribution-list"),
     path("contributions/feed/", feeds.ContributionFeed(), name="contribution-feed"),
     path(
         "contributions/<slug:key>/",
         views.ContributionDetailView.as_view(),
         name="contribution-detail",
+    ),
+    path(
+        "contributions/<slug:key>/cite/<slug:style>/",
+        views.contribution_citation,
+        name="contribution-cite",
     ),
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/feed/", feeds.SearchFeed(), name="search-feed"),

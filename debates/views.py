@@ -1,13 +1,13 @@
 """HTML views: each connects a request to a QuerySet method, a FilterSet and a template."""
 
 from django.db.models import Count, Max, Min
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import facets, feeds, search
+from . import citations, facets, feeds, search
 from .filters import ContributionFilter, DebateFilter, SpeakerFilter
 from .models import (
     Contribution,
@@ -243,3 +243,24 @@ class ApiGuideView(TemplateView):
         context["base"] = self.request.build_absolute_uri("/api/v1/")
         context["example"] = Contribution.objects.for_listing().first()
         return context
+
+
+def citation_download(request, reference: citations.Reference, style: str) -> HttpResponse:
+    if style not in citations.FORMATS:
+        raise Http404(f"No citation format {style[:20]!r}: choose {', '.join(citations.FORMATS)}.")
+    render, media_type, extension = citations.FORMATS[style]
+    response = HttpResponse(render(reference), content_type=f"{media_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{reference.key}.{extension}"'
+    return response
+
+
+def contribution_citation(request, key: str, style: str) -> HttpResponse:
+    contribution = get_object_or_404(Contribution.objects.for_permalink(), key=key)
+    url = request.build_absolute_uri(contribution.get_absolute_url())
+    return citation_download(request, citations.contribution_reference(contribution, url), style)
+
+
+def debate_citation(request, slug: str, style: str) -> HttpResponse:
+    debate = get_object_or_404(Debate, slug=slug)
+    url = request.build_absolute_uri(debate.get_absolute_url())
+    return citation_download(request, citations.debate_reference(debate, url), style)
