@@ -30,7 +30,13 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from . import facets
-from .filters import ContributionFilter, DebateFilter, SpeakerFilter, documented_parameters
+from .filters import (
+    ContributionFilter,
+    DebateFilter,
+    SpeakerFilter,
+    documented_parameters,
+    whole_number,
+)
 from .models import ArchiveState, Contribution, Debate, Party, Speaker, Topic
 from .serializers import (
     ContributionSerializer,
@@ -55,7 +61,8 @@ class StrictPageSize:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+        size = whole_number(raw)
+        if size is None or not 1 <= size <= self.max_page_size:
             raise exceptions.ValidationError(
                 {
                     self.page_size_query_param: [
@@ -63,13 +70,13 @@ class StrictPageSize:
                     ]
                 }
             )
-        return int(raw)
+        return size
 
     def check_parameters(self, request) -> None:
         """Refuse malformed paging parameters, even for a CSV export that ignores them."""
         self.get_page_size(request)
-        page = request.query_params.get(getattr(self, "page_query_param", ""), "1")
-        if not (page.isascii() and page.isdigit() and int(page) >= 1):
+        page = whole_number(request.query_params.get(getattr(self, "page_query_param", ""), "1"))
+        if page is None or page < 1:
             raise exceptions.ValidationError({"page": ["Must be a whole number from 1."]})
 
     def get_schema_operation_parameters(self, view):
@@ -99,6 +106,14 @@ class ContributionCursorPagination(StrictPageSize, pagination.CursorPagination):
 
     def get_ordering(self, request, queryset, view):
         return ("sort_key",) if request.query_params.get("sort") == "date" else ("-sort_key",)
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        # No sort key holds a NUL byte, so only a forged cursor can; PostgreSQL would refuse
+        # the query with an error rather than find no rows.
+        if cursor and cursor.position and "\x00" in cursor.position:
+            raise exceptions.NotFound(self.invalid_cursor_message)
+        return cursor
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
@@ -287,6 +302,9 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
     """Lists with facets and CSV, details by slug or key; read-only."""
 
     lookup_field = "slug"
+    # What a slug or key can be, as the pages' <slug:> routes have it: anything else (a NUL
+    # byte, which PostgreSQL refuses in a query) is a 404 before it reaches the database.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends = [DjangoFilterBackend]
     facet_specs: tuple[facets.FacetSpec, ...] = ()
     csv_columns: tuple[tuple[str, Callable], ...] = ()

@@ -58,20 +58,28 @@ class MultipleValueField(forms.Field):
         return value
 
 
+def whole_number(value: str) -> int | None:
+    """``value`` as a number if it is ASCII digits alone (isdigit() alone admits other
+    scripts' digits), else None."""
+    if not (value.isascii() and value.isdigit()):
+        return None
+    try:
+        return int(value)
+    except ValueError:  # more digits than int() reads: sys.get_int_max_str_digits()
+        return None
+
+
 class MultipleYearField(MultipleValueField):
     def clean_one(self, value: str) -> int:
         value = value.strip()
-        if (
-            not value.isascii()
-            or not value.isdigit()
-            or not (EARLIEST_YEAR <= int(value) <= LATEST_YEAR)
-        ):
+        year = whole_number(value)
+        if year is None or not (EARLIEST_YEAR <= year <= LATEST_YEAR):
             raise ValidationError(
                 "“%(value)s” is not a year between %(earliest)s and %(latest)s.",
                 code="invalid",
                 params={"value": value[:40], "earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
             )
-        return int(value)
+        return year
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
@@ -33,7 +33,7 @@ from debates.models import (
 
 from . import names
 from .curation import CuratedTag, SpeakerFacts, TopicDefinition
-from .errors import SourceFormatError
+from .errors import LoadError, SourceFormatError
 from .parsed import ParsedContribution, ParsedDebate, ParsedDocument
 from .parties import resolve_party
 
@@ -160,15 +160,25 @@ def load_documents(
     topics: list[TopicDefinition],
     curated_tags: list[CuratedTag] = (),
 ) -> LoadReport:
-    loader = _Loader(speaker_facts, topics, curated_tags)
-    with transaction.atomic():
-        loader.sync_topics()
-        for source in sources:
-            loader.load_source(source)
-        loader.apply_member_mentions()
-        loader.apply_speaker_facts()
-        loader.fill_party_at_time()
-        loader.tag_topics()
+    # Where a database error (a dropped connection, a full disk) struck, for the message
+    # that replaces its traceback; the transaction is rolled back either way.
+    path, stage, committing = None, "reading the archive before the first document", False
+    try:
+        loader = _Loader(speaker_facts, topics, curated_tags)
+        with transaction.atomic():
+            loader.sync_topics()
+            for number, source in enumerate(sources, start=1):
+                path = source.document.path
+                stage = f"importing document {number} of {len(sources)}"
+                loader.load_source(source)
+            path, stage = None, f"linking and tagging after the last of {len(sources)} documents"
+            loader.apply_member_mentions()
+            loader.apply_speaker_facts()
+            loader.fill_party_at_time()
+            loader.tag_topics()
+            stage, committing = f"committing {len(sources)} documents", True
+    except (DatabaseError, InterfaceError) as error:
+        raise LoadError(path, stage, error, at_commit=committing) from error
     return loader.report
 
 

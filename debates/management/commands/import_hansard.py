@@ -16,7 +16,7 @@ from debates.importing.curation import (
     load_topic_vocabulary,
 )
 from debates.importing.detect import parse_document
-from debates.importing.errors import SourceFormatError
+from debates.importing.errors import LoadError, SourceFormatError
 from debates.importing.load import SourceDocument, load_documents
 
 
@@ -55,7 +55,7 @@ class Command(BaseCommand):
                 topics=topics,
                 curated_tags=load_curated_tags(data_dir / "topics.toml", topics),
             )
-        except SourceFormatError as error:
+        except (SourceFormatError, LoadError) as error:
             raise CommandError(str(error)) from error
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(f"warning: {warning}"))
