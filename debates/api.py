@@ -27,9 +27,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, pagination, renderers, routers, serializers, viewsets
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler
+from rest_framework.views import APIView, exception_handler
 
-from . import facets
+from . import facets, popolo
 from .filters import (
     ContributionFilter,
     DebateFilter,
@@ -565,6 +565,31 @@ class PartyViewSet(ArchiveViewSet):
         ("short_name", attribute("short_name")),
         ("html_url", page_url),
     )
+
+
+@conditional_on_archive
+@extend_schema(
+    summary="Speakers, parties and Houses as Popolo JSON",
+    responses={
+        200: OpenApiResponse(
+            popolo.OPENAPI_SCHEMA,
+            description="One Popolo document (https://www.popoloproject.com/), streamed: "
+            "every speaker as a person, parties and both Houses as organizations, and each "
+            "speaker's current party and House as memberships (with the constituency for "
+            "members of the Commons). Ids are permanent.",
+        ),
+        429: error(429, "Too many requests; see the Retry-After header."),
+    },
+)
+class PopoloView(APIView):
+    """Every speaker in the archive, and the parties and Houses they belong to, as Popolo."""
+
+    renderer_classes = [renderers.JSONRenderer]
+
+    def get(self, request):
+        return StreamingHttpResponse(
+            popolo.document(request.build_absolute_uri), content_type="application/json"
+        )
 
 
 router = routers.DefaultRouter()

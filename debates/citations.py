@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .models import Contribution, Debate
@@ -29,15 +30,21 @@ class Reference:
     last_column: str | None = None
 
 
+# "cc185-6", "c71WH", "cc216-7GC": the column numbers, and the letters Hansard adds after
+# them for Westminster Hall (WH), Grand Committee (GC), written statements (WS) and so on.
+COLUMNS = re.compile(r"c{1,2}(?P<first>\d+)(?:-(?P<last>\d+))?(?P<suffix>[A-Z]*)")
+
+
 def _column_range(contribution: Contribution) -> tuple[str | None, str | None]:
-    """("185", "186") from "cc185-6": Hansard abbreviates the last column's leading digits."""
-    if not contribution.columns:
-        return None, None
-    columns = contribution.columns.lstrip("c")
-    first, _, last = columns.partition("-")
-    if last and last.isdigit() and first.isdigit() and len(last) < len(first):
+    """("185", "186") from "cc185-6", ("216GC", "217GC") from "cc216-7GC": Hansard
+    abbreviates the last column's leading digits and prints the suffix once."""
+    match = COLUMNS.fullmatch(contribution.columns or "")
+    if match is None:
+        return (contribution.columns or None), None
+    first, last, suffix = match["first"], match["last"], match["suffix"]
+    if last and len(last) < len(first):
         last = first[: len(first) - len(last)] + last
-    return first, last or None
+    return first + suffix, (last + suffix if last else None)
 
 
 def contribution_reference(contribution: Contribution, url: str) -> Reference:
@@ -58,9 +65,17 @@ def contribution_reference(contribution: Contribution, url: str) -> Reference:
     )
 
 
-def debate_reference(debate: Debate, url: str) -> Reference:
-    """A debate cited whole: the columns from its first to its last held contribution."""
-    cited = [c for c in debate.contributions.order_by("sequence") if c.volume is not None]
+def debate_reference(
+    debate: Debate, url: str, contributions: Iterable[Contribution] | None = None
+) -> Reference:
+    """A debate cited whole: the columns from its first to its last held contribution.
+
+    ``contributions`` are the debate's in order, if the caller has them already (the debate
+    page does), so that citing it costs no query of its own.
+    """
+    if contributions is None:
+        contributions = debate.contributions.order_by("sequence")
+    cited = [c for c in contributions if c.volume is not None]
     first = _column_range(cited[0])[0] if cited else None
     last_first, last_last = _column_range(cited[-1]) if cited else (None, None)
     last = last_last or last_first

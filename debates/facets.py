@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear, Substr
+from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django_filters import FilterSet
 
@@ -148,17 +148,10 @@ def years(field: str) -> Counter:
 
 
 def sort_key_years() -> Counter:
-    """Contributions per year, read from the first four characters of the sort key: no join
-    to debates and no date function, which SQLite runs in Python for every row."""
+    """Contributions per year, read from the sort key (see ContributionQuerySet.per_year)."""
 
     def count(queryset: QuerySet, selected: list[str]):
-        rows = (
-            queryset.order_by()
-            .annotate(year=Substr("sort_key", 1, 4))
-            .values("year")
-            .annotate(n=Count("pk"))
-        )
-        return [(str(int(row["year"])), str(int(row["year"])), row["n"]) for row in rows]
+        return [(str(year), str(year), n) for year, n in queryset.per_year()]
 
     return count
 

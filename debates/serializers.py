@@ -143,6 +143,9 @@ class DebateSerializer(serializers.ModelSerializer):
     contributions_url = serializers.SerializerMethodField(
         help_text="The debate's contributions, in order, from the contributions list."
     )
+    akn_url = serializers.SerializerMethodField(
+        help_text="The whole debate as an Akoma Ntoso 3.0 XML document (application/akn+xml)."
+    )
 
     class Meta:
         model = Debate
@@ -160,11 +163,17 @@ class DebateSerializer(serializers.ModelSerializer):
             "source_url",
             "topics",
             "contributions_url",
+            "akn_url",
         ]
 
     def get_contributions_url(self, debate) -> str:
         request = self.context.get("request")
         url = f"/api/v1/contributions/?debate={debate.slug}&sort=date"
+        return request.build_absolute_uri(url) if request else url
+
+    def get_akn_url(self, debate) -> str:
+        request = self.context.get("request")
+        url = debate.get_akn_url()
         return request.build_absolute_uri(url) if request else url
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("debates/", views.DebateListView.as_view(), name="debate-list"),
     path("debates/<slug:slug>/", views.DebateDetailView.as_view(), name="debate-detail"),
+    path("debates/<slug:slug>.akn", views.debate_akoma_ntoso, name="debate-akn"),
     path("debates/<slug:slug>/cite/<slug:style>/", views.debate_citation, name="debate-cite"),
     path("contributions/", views.ContributionListView.as_view(), name="contribution-list"),
     path("contributions/feed/", feeds.ContributionFeed(), name="contribution-feed"),

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import citations, facets, feeds, search
+from . import akoma_ntoso, citations, facets, feeds, search, timeline
 from .filters import ContributionFilter, DebateFilter, SpeakerFilter
 from .models import (
+    ArchiveState,
     Contribution,
     ContributionKeyRedirect,
     Debate,
@@ -40,6 +41,7 @@ class HomeView(TemplateView):
         context["house_choices"] = House.choices
         context["topics"] = Topic.objects.for_listing()
         context["recent_debates"] = Debate.objects.for_listing()[:10]
+        context["timeline"] = timeline.contribution_timeline(Contribution.objects.all())
         return context
 
 
@@ -160,9 +162,19 @@ class TopicListView(ListView):
 class DebateDetailView(DetailView):
     queryset = Debate.objects.for_detail()
 
+    def get(self, request, *args, **kwargs):
+        # ?format= is how the API asks for a format; the XML has an address of its own.
+        if request.GET.get("format") == "akn":
+            return redirect("debates:debate-akn", slug=kwargs["slug"], permanent=True)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["contributions"] = self.object.contributions.for_debate_page()
+        context["contributions"] = list(self.object.contributions.for_debate_page())
+        url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["reference"] = citations.debate_reference(
+            self.object, url, context["contributions"]
+        )
         return context
 
 
@@ -180,6 +192,8 @@ class ContributionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["previous"], context["next"] = self.object.neighbours()
+        url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["reference"] = citations.contribution_reference(self.object, url)
         return context
 
 
@@ -205,7 +219,13 @@ class SpeakerDetailView(FacetedListView):
     def get_context_data(self, **kwargs):
         feed = reverse("debates:speaker-feed", kwargs={"slug": self.speaker.slug})
         return super().get_context_data(
-            speaker=self.speaker, feed_url=feeds.feed_link(self.request, feed), **kwargs
+            speaker=self.speaker,
+            feed_url=feeds.feed_link(self.request, feed),
+            # All their contributions, whatever the filters: the chart is of the speaker.
+            timeline=timeline.contribution_timeline(
+                self.speaker.contributions.all(), speaker=self.speaker.slug
+            ),
+            **kwargs,
         )
 
 
@@ -221,6 +241,9 @@ class TopicDetailView(DetailView):
         context["contribution_count"] = topic.contributions.count()
         context["speakers"] = topic.related_speakers()[:15]
         context["feed_url"] = reverse("debates:topic-feed", kwargs={"slug": topic.slug})
+        context["timeline"] = timeline.contribution_timeline(
+            topic.contributions.all(), topic=topic.slug
+        )
         return context
 
 
@@ -264,3 +287,16 @@ def debate_citation(request, slug: str, style: str) -> HttpResponse:
     debate = get_object_or_404(Debate, slug=slug)
     url = request.build_absolute_uri(debate.get_absolute_url())
     return citation_download(request, citations.debate_reference(debate, url), style)
+
+
+def debate_akoma_ntoso(request, slug: str) -> HttpResponse:
+    debate = get_object_or_404(Debate, slug=slug)
+    document = akoma_ntoso.debate_document(
+        debate,
+        debate.contributions.for_debate_page(),
+        absolute_url=request.build_absolute_uri,
+        generated=ArchiveState.current().changed.date(),
+    )
+    response = HttpResponse(document, content_type=f"{akoma_ntoso.MEDIA_TYPE}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{debate.slug}.akn.xml"'
+    return response

@@ -13,7 +13,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from debates.api import router
+from debates.api import PopoloView, router
 from debates.sitemaps import SITEMAPS
 from debates.views import ApiGuideView
 
@@ -51,6 +51,7 @@ api_urlpatterns = [
         docs_policy(SpectacularRedocView.as_view(url_name="api:schema")),
         name="redoc",
     ),
+    path("popolo/", PopoloView.as_view(), name="popolo"),
     *router.urls,
 ]
 

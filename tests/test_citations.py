@@ -14,6 +14,7 @@ from citeproc import (
 )
 from citeproc.source.json import CiteProcJSON
 
+from debates.citations import _column_range
 from debates.models import Contribution, Debate
 
 
@@ -94,3 +95,18 @@ def test_the_permalink_page_offers_the_downloads(client, contribution):
     html = client.get(contribution.get_absolute_url()).content.decode()
     for style in ("ris", "bibtex", "csl-json"):
         assert f"/contributions/{contribution.key}/cite/{style}/" in html
+
+
+@pytest.mark.parametrize(
+    ("column_reference", "first", "last"),
+    [
+        ("506 c185", "185", None),
+        ("506 cc185-6", "185", "186"),
+        ("506 cc199-201", "199", "201"),
+        ("716 cc216-7GC", "216GC", "217GC"),
+        ("498 c71WH", "71WH", None),
+    ],
+)
+def test_column_ranges_expand_hansard_abbreviations(column_reference, first, last):
+    contribution = Contribution(column_reference=column_reference)
+    assert _column_range(contribution) == (first, last)

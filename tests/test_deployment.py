@@ -33,6 +33,7 @@ def every_page_type() -> list[str]:
         "/",
         "/debates/",
         contribution.debate.get_absolute_url(),
+        contribution.debate.get_akn_url(),
         "/contributions/",
         contribution.get_absolute_url(),
         "/speakers/",
@@ -45,6 +46,7 @@ def every_page_type() -> list[str]:
         "/api/v1/contributions/",
         f"/api/v1/contributions/{contribution.key}/",
         "/api/v1/schema/",
+        "/api/v1/popolo/",
         "/healthz",
         "/admin/login/",
         "/no-such-page/",  # 404

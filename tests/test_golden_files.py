@@ -2,7 +2,8 @@
 
 Covers the five seed documents in fixtures/sources (expected JSON in tests/data/golden)
 and every quirk input under tests/data/pages and tests/data/records (expected JSON next
-to each .txt). To regenerate after a deliberate parser change::
+to each .txt) and tests/data/parlparse (next to each .xml). To regenerate after a
+deliberate parser change::
 
     UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_golden_files.py
 
@@ -16,6 +17,15 @@ Bill"; 002 keeps its two quotation paragraphs; 003 is titled "Safeguarding Child
 with department "Department for Education"; 004's first speaker is "Edward Timpson" shown
 as "Mr Edward Timpson" in the role "The Parliamentary Under-Secretary of State for
 Education", no constituency or party, title null.
+
+ParlParse expectations checked by eye: the Commons file is two debates ("Education: Munro
+Review" with its oral heading dropped, "Munro Report" without the adjournment motion that
+comes before any speaker), "Hon. Members: Hear, hear!" and "Question put and agreed to."
+end the Speaker's "Order." and are left out of the contract as procedural; Westminster
+Hall has the chair note cut from its title, “10 Rillington Place”, Members’ and Amicus–a
+decoded from Windows-1252 bytes, columns "c71WH"/"c72WH"; the Lords file reads "€259
+million" and "Cyprus — Question" without a DTD, and "Noble Lords: Question." is
+procedural; the committee sitting is "Public Bill Committees", its chair note no debate.
 """
 
 from __future__ import annotations
@@ -38,8 +48,8 @@ def _cases() -> list[tuple[Path, Path]]:
     seeds = [(source, DATA / "golden" / f"{source.stem}.json") for source in SEEDS.glob("*.txt")]
     quirks = [
         (source, source.with_suffix(".json"))
-        for folder in ("pages", "records")
-        for source in (DATA / folder).glob("*.txt")
+        for folder, pattern in (("pages", "*.txt"), ("records", "*.txt"), ("parlparse", "*.xml"))
+        for source in (DATA / folder).glob(pattern)
     ]
     return sorted(seeds + quirks)
 

@@ -1,9 +1,10 @@
 """Read a source file's bytes, tell which Hansard format it is in, and parse it.
 
-Two formats are known: debate pages from parallelparliament.co.uk (see ``pages``; a
-speaker line looks like "Mark Tami Portrait Mark Tami (Alyn and Deeside) (Lab)") and
+Three formats are known: debate pages from parallelparliament.co.uk (see ``pages``; a
+speaker line looks like "Mark Tami Portrait Mark Tami (Alyn and Deeside) (Lab)"),
 data.parliament.uk proceeding contribution records (see ``records``; marked by a line
-"Proceeding contribution from"). Anything else is rejected with the line at fault.
+"Proceeding contribution from") and TheyWorkForYou's ParlParse XML (see ``parlparse``;
+a file that opens with "<"). Anything else is rejected with the line at fault.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import codecs
 
 from debates.importing.errors import SourceFormatError
 from debates.importing.pages import looks_like_page, parse_hansard_page
+from debates.importing.parlparse import looks_like_parlparse, parse_parlparse_xml
 from debates.importing.parsed import ParsedDocument
 from debates.importing.records import looks_like_record, parse_proceeding_record
 
@@ -30,6 +32,9 @@ TEXT_CONTROLS = frozenset("\t\n\x0c\r")
 
 def parse_document(data: bytes, path: str) -> ParsedDocument:
     """Decode a source file, detect its format and parse it."""
+    if looks_like_parlparse(data):
+        # Before decoding: XML declares its own encoding, and ParlParse's is often not UTF-8.
+        return parse_parlparse_xml(data, path)
     text = decode_source(data, path)
     lines = text.split("\n")
     if looks_like_record(lines):

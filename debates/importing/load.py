@@ -3,15 +3,16 @@
 ``load_documents`` writes inside one transaction, so a failure anywhere leaves the
 database exactly as it was. Loading is idempotent: a contribution is identified by a
 fingerprint of its sitting and words, a debate by its sitting, place and title, a
-speaker by the name forms already seen, so a second run finds everything and changes
-nothing. Permalink keys are assigned once, at creation, and never recomputed.
+speaker by their TheyWorkForYou person id where the source gives one and otherwise by
+the name forms already seen, so a second run finds everything and changes nothing.
+Permalink keys are assigned once, at creation, and never recomputed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, InterfaceError, transaction
@@ -136,14 +137,42 @@ def _check_lengths(path: str, line: int, model, **values: str | None) -> None:
             )
 
 
-def contribution_fingerprint(debate: ParsedDebate, contribution: ParsedContribution) -> str:
+def contribution_fingerprint(
+    debate: ParsedDebate, contribution: ParsedContribution, *, with_source_id: bool = False
+) -> str:
     """Identity of a speech: the sitting and the words, whatever document carried them.
 
     Whitespace is collapsed so a page (blank-line paragraphs) and a record (one line a
-    paragraph) of the same speech agree.
+    paragraph) of the same speech agree. ``with_source_id`` adds the source's own id for
+    the speech, for words that do not identify it alone (see ``document_fingerprints``).
     """
     words = " ".join(" ".join(p.text for p in contribution.paragraphs).split())
-    return hashlib.sha256(f"{debate.date.isoformat()}|{debate.house}|{words}".encode()).hexdigest()
+    identity = f"{debate.date.isoformat()}|{debate.house}|{words}"
+    if with_source_id:
+        identity += f"|{contribution.source_id}"
+    return hashlib.sha256(identity.encode()).hexdigest()
+
+
+def document_fingerprints(document: ParsedDocument) -> list[list[str]]:
+    """Each contribution's fingerprint, debate by debate.
+
+    A whole sitting in one file (ParlParse) says the same words more than once: the
+    Speaker's "Order." in several debates. Those words cannot identify one speech, so
+    where the source gives each speech its own id ("uk.org.publicwhip/debate/
+    2011-06-09a.434.2"), the id joins them; importing the file again gives the same ids.
+    Words said once keep the plain fingerprint, which other formats' copies share.
+    """
+    plain = [[contribution_fingerprint(d, c) for c in d.contributions] for d in document.debates]
+    repeated = Counter(fingerprint for debate in plain for fingerprint in debate)
+    return [
+        [
+            contribution_fingerprint(debate, contribution, with_source_id=True)
+            if repeated[fingerprint] > 1 and contribution.source_id
+            else fingerprint
+            for contribution, fingerprint in zip(debate.contributions, fingerprints, strict=True)
+        ]
+        for debate, fingerprints in zip(document.debates, plain, strict=True)
+    ]
 
 
 def contribution_key(debate: ParsedDebate, fingerprint: str) -> str:
@@ -197,6 +226,7 @@ class _Loader:
         self.speakers: dict[int, Speaker] = {}
         # normalised name form -> ids of speakers known by it
         self.speakers_by_name: dict[str, set[int]] = defaultdict(set)
+        self.speakers_by_person_id: dict[int, Speaker] = {}
         for speaker in Speaker.objects.all():
             self._remember(speaker, speaker.name)
         for form in SpeakerName.objects.all():
@@ -239,21 +269,26 @@ class _Loader:
             defaults={"file_name": source.file_name, "format": document.format, "url": source.url},
         )
         self.report.record("sources", row.sha256, CREATED if created else UNCHANGED)
-        for parsed_debate in document.debates:
-            debate = self._debate(document.path, parsed_debate, row)
+        fingerprints = document_fingerprints(document)
+        for parsed_debate, debate_fingerprints in zip(document.debates, fingerprints, strict=True):
+            debate = self._debate(document.path, parsed_debate, debate_fingerprints, row)
             debate_speakers = self._speakers_in(debate)
-            for parsed in parsed_debate.contributions:
+            for parsed, fingerprint in zip(
+                parsed_debate.contributions, debate_fingerprints, strict=True
+            ):
                 speaker = self._speaker(parsed, debate, debate_speakers)
                 if speaker not in debate_speakers:
                     debate_speakers.append(speaker)
-                self._contribution(parsed_debate, parsed, debate, speaker, row)
+                self._contribution(parsed_debate, parsed, fingerprint, debate, speaker, row)
                 for paragraph in parsed.paragraphs:
                     for mention in MEMBER_MENTION.finditer(paragraph.text):
                         self.mentions.append((debate, mention["name"], mention["constituency"]))
 
-    def _debate(self, path: str, parsed: ParsedDebate, source: Source) -> Debate:
+    def _debate(
+        self, path: str, parsed: ParsedDebate, fingerprints: list[str], source: Source
+    ) -> Debate:
         location = parsed.location or ""
-        debate = self._existing_debate(parsed, location, source)
+        debate = self._existing_debate(parsed, fingerprints, location, source)
         facts = {
             "department": parsed.department or "",
             "kind": parsed.kind or "",
@@ -287,20 +322,22 @@ class _Loader:
         return debate
 
     def _existing_debate(
-        self, parsed: ParsedDebate, location: str, source: Source
+        self, parsed: ParsedDebate, fingerprints: list[str], location: str, source: Source
     ) -> Debate | None:
         """The debate these contributions belong to, if the archive already has it.
 
         Contributions already seen identify it best: a curator may have corrected the
-        debate's title since. Then the sitting and title; then this very document.
+        debate's title since. Then the sitting and title; then, for a debate with no title,
+        the stand-in filed from this very document (a document that holds several titled
+        debates, as a ParlParse sitting does, must not fold them into its first).
         """
-        fingerprints = [contribution_fingerprint(parsed, c) for c in parsed.contributions]
         seen = Contribution.objects.filter(fingerprint__in=fingerprints).select_related("debate")
         if known := seen.first():
             return known.debate
         sitting = Debate.objects.filter(date=parsed.date, house=parsed.house, location=location)
-        by_title = sitting.filter(title=parsed.title).first() if parsed.title else None
-        return by_title or sitting.filter(sources=source).first()
+        if parsed.title:
+            return sitting.filter(title=parsed.title).first()
+        return sitting.filter(sources=source).first()
 
     def _untitled(self, path: str, parsed: ParsedDebate, source: Source) -> str:
         """A stand-in title, unique to the document so unrelated excerpts never merge."""
@@ -314,6 +351,8 @@ class _Loader:
 
     def _remember(self, speaker: Speaker, *forms: str) -> None:
         self.speakers[speaker.pk] = speaker
+        if speaker.twfy_person_id:
+            self.speakers_by_person_id[speaker.twfy_person_id] = speaker
         for form in forms:
             self.speakers_by_name[names.normalise(form)].add(speaker.pk)
 
@@ -344,7 +383,12 @@ class _Loader:
         self, parsed: ParsedContribution, debate: Debate, nearby: list[Speaker]
     ) -> Speaker:
         name = parsed.speaker.name
-        speaker = self._find_speaker(name, debate.house, nearby)
+        person_id = parsed.speaker.twfy_person_id
+        speaker = self.speakers_by_person_id.get(person_id) if person_id else None
+        if speaker is None:
+            speaker = self._find_speaker(name, debate.house, nearby)
+            if speaker and person_id and speaker.twfy_person_id is not None:
+                speaker = None  # a namesake: TheyWorkForYou knows them by another id
         outcome = UNCHANGED
         if speaker is None:
             canonical = name if names.is_peer(name) else names.without_honorific(name)
@@ -352,6 +396,7 @@ class _Loader:
                 name=canonical,
                 slug=unique_slug(Speaker, canonical, max_length=190),
                 house=debate.house,
+                twfy_person_id=person_id,
             )
             outcome = CREATED
         forms = {name, speaker.name}
@@ -361,7 +406,6 @@ class _Loader:
         for form in sorted(forms - known):
             SpeakerName.objects.create(speaker=speaker, name=form)
             outcome = outcome if outcome == CREATED else UPDATED
-        self._remember(speaker, *forms)
 
         # Facts printed at this speech fill gaps; they never overwrite what is known.
         changed = []
@@ -372,9 +416,13 @@ class _Loader:
             speaker.constituency, changed = parsed.speaker.constituency, [*changed, "constituency"]
         if not speaker.house:
             speaker.house, changed = debate.house, [*changed, "house"]
+        if person_id and speaker.twfy_person_id is None:
+            # Found by name, say from a debate page: now the person id finds them too.
+            speaker.twfy_person_id, changed = person_id, [*changed, "twfy_person_id"]
         if changed:
             speaker.save(update_fields=changed)
             outcome = outcome if outcome == CREATED else UPDATED
+        self._remember(speaker, *forms)
         self.report.record("speakers", speaker.slug, outcome)
         return speaker
 
@@ -437,11 +485,11 @@ class _Loader:
         self,
         parsed_debate: ParsedDebate,
         parsed: ParsedContribution,
+        fingerprint: str,
         debate: Debate,
         speaker: Speaker,
         source: Source,
     ) -> None:
-        fingerprint = contribution_fingerprint(parsed_debate, parsed)
         contribution = Contribution.objects.filter(fingerprint=fingerprint).first()
         if contribution is None and parsed.source_uri:
             contribution = Contribution.objects.filter(source_uri=parsed.source_uri).first()

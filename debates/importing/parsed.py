@@ -28,6 +28,9 @@ class ParsedSpeaker:
     name: str
     constituency: str | None = None
     party: str | None = None  # full party name, e.g. "Labour (Co-op)"
+    # TheyWorkForYou's id for the person (10373 in "uk.org.publicwhip/person/10373"): it
+    # survives changes of name and title, so it identifies the speaker better than a name.
+    twfy_person_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class ParsedContribution:
     column_reference: str | None = None  # e.g. "506 c185-6", "716 c216-7GC"
     source_uri: str | None = None
     line: int = 0  # 1-based line of the source where this contribution starts
+    # The source's own id for this speech, where it has one: ParlParse's
+    # "uk.org.publicwhip/debate/2011-06-09a.433.2".
+    source_id: str | None = None
 
     @property
     def speech_paragraphs(self) -> list[str]:
@@ -64,7 +70,7 @@ class ParsedDebate:
 @dataclass(frozen=True)
 class ParsedDocument:
     path: str
-    format: str  # "page" | "contribution-record"
+    format: str  # "page" | "contribution-record" | "parlparse-xml"
     debates: tuple[ParsedDebate, ...] = field(default_factory=tuple)
 
     def as_contract(self) -> dict:

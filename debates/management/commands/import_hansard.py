@@ -22,8 +22,9 @@ from debates.importing.load import SourceDocument, load_documents
 
 class Command(BaseCommand):
     help = (
-        "Import Hansard source documents (debate page text or data.parliament.uk proceeding "
-        "contribution records) into the archive, all or nothing."
+        "Import Hansard source documents (debate page text, data.parliament.uk proceeding "
+        "contribution records or TheyWorkForYou ParlParse XML, told apart by their content) "
+        "into the archive, all or nothing."
     )
 
     def add_arguments(self, parser):
