@@ -470,6 +470,18 @@ class Contribution(NaturalKeyModel):
             models.Index(fields=["house", "sort_key"]),
             models.Index(fields=["party", "sort_key"]),
             models.Index(fields=["location", "sort_key"]),
+            # Facets filtered by House or party: each facet reads one narrow index range
+            # (its value and the other facets' columns) instead of thousands of 5 kB rows.
+            # At 1M contributions on SQLite, the speaker facet of house=commons went from
+            # 2.6 s to 0.07 s (bench/NOTES.md).
+            models.Index(
+                fields=["house", "speaker", "party", "debate", "location", "sort_key"],
+                name="contribution_house_facets",
+            ),
+            models.Index(
+                fields=["party", "house", "speaker", "debate", "location", "sort_key"],
+                name="contribution_party_facets",
+            ),
         ]
 
     def __str__(self) -> str:
