@@ -22,6 +22,7 @@ HTML_PAGES = [
     "/parties/labour/",
     "/debates/2011-06-09-munro-report/",
     "/contributions/2011-06-09-hc-fd0d42b894/",
+    "/debates/2011-06-09-munro-report.akn",
     "/api/",
 ]
 API_ENDPOINTS = [
@@ -36,6 +37,7 @@ API_ENDPOINTS = [
     "/api/v1/speakers/tim-loughton/",
     "/api/v1/topics/munro-review/",
     "/api/v1/parties/labour/",
+    "/api/v1/popolo/",
 ]
 SCHEMA = "/api/v1/schema/"
 
