@@ -244,3 +244,15 @@ def test_hansard_column_ranges_and_sessions():
     assert session_of(datetime.date(2010, 2, 23)) == "2009-10"
     assert session_of(datetime.date(2009, 11, 18)) == "2009-10"
     assert session_of(datetime.date(1999, 12, 1)) == "1999-2000"
+
+
+def test_the_planner_has_statistics_for_the_new_rows():
+    generate()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # -1 until the table is first analysed
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'debates_contribution'")
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'debates_contribution'")
+        [statistic] = cursor.fetchone()
+    assert statistic > 0

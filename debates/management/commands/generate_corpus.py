@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from debates.corpus import (
     DEFAULT_BATCH_SIZE,
@@ -68,6 +69,14 @@ class Command(BaseCommand):
             )
         except CorpusError as error:
             raise CommandError(str(error)) from error
+        # Tables that went from empty to millions of rows in one transaction have no planner
+        # statistics yet, and on PostgreSQL no visibility map, without which the covering
+        # facet indexes cannot be read alone (an index-only scan). Autovacuum would get
+        # there in its own time; a benchmark or a first visitor should not wait for it.
+        # (VACUUM cannot run inside a transaction, as when a test calls this command.)
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
         if sys.stderr.isatty():
             sys.stderr.write("\n")
         self.stdout.write(
