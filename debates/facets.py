@@ -69,7 +69,8 @@ def grouped(field: str) -> Counter:
             queryset.order_by()
             .exclude(**{f"{field}__isnull": True})
             .values(field)
-            .annotate(n=Count("pk"))
+            # COUNT(*), not COUNT(id): PostgreSQL can then count from a covering index alone
+            .annotate(n=Count("*"))
         )
         return [(row[field], row[field], row["n"]) for row in rows]
 
@@ -89,7 +90,7 @@ def related(field: str, label: str, *, distinct: str | None = None) -> Counter:
             queryset.order_by()
             .exclude(**{f"{field}__isnull": True})
             .values_list(field)
-            .annotate(n=Count(distinct, distinct=True) if distinct else Count("pk"))
+            .annotate(n=Count(distinct, distinct=True) if distinct else Count("*"))
         )
         counts = dict(rows)
         ranked = sorted(counts.values(), reverse=True)
@@ -140,7 +141,7 @@ def years(field: str) -> Counter:
             queryset.order_by()
             .annotate(year=ExtractYear(field))
             .values("year")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
         )
         return [(row["year"], str(row["year"]), row["n"]) for row in rows]
 

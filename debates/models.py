@@ -204,7 +204,7 @@ def _count_of(model: type[models.Model], field: str):
             model.objects.filter(**{field: OuterRef("pk")})
             .order_by()
             .values(field)
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .values("n")
         ),
         0,
@@ -384,7 +384,7 @@ class ContributionQuerySet(models.QuerySet):
             self.order_by()
             .annotate(year=Substr("sort_key", 1, 4))
             .values_list("year")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
         )
         return sorted((int(year), n) for year, n in rows)
 

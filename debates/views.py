@@ -1,9 +1,13 @@
 """HTML views: each connects a request to a QuerySet method, a FilterSet and a template."""
 
+from functools import wraps
+
 from django.db.models import Count, Max, Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_page
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -20,6 +24,27 @@ from .models import (
     SpeakerSlugRedirect,
     Topic,
 )
+
+# How long a browser, or the server's cache, may keep a page built from one version of the
+# archive: an import shows on these pages after at most this long in a browser, and at
+# once from the server (its key names the version).
+PAGE_CACHE_SECONDS = 10 * 60
+
+
+def cached_per_archive_version(view):
+    """Serve a whole page from the cache until the archive next changes (an import or an
+    admin edit moves its version on; see debates.signals).
+
+    For pages people link to and that never change in between, a permalink above all: one
+    read of the version and one cache lookup instead of building the page.
+    """
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        prefix = f"page:{ArchiveState.current_version()}"
+        return cache_page(PAGE_CACHE_SECONDS, key_prefix=prefix)(view)(request, *args, **kwargs)
+
+    return cached_view
 
 
 class HomeView(TemplateView):
@@ -159,6 +184,7 @@ class TopicListView(ListView):
     template_name = "debates/topic_list.html"
 
 
+@method_decorator(cached_per_archive_version, name="get")
 class DebateDetailView(DetailView):
     queryset = Debate.objects.for_detail()
 
@@ -178,6 +204,7 @@ class DebateDetailView(DetailView):
         return context
 
 
+@method_decorator(cached_per_archive_version, name="get")
 class ContributionDetailView(DetailView):
     queryset = Contribution.objects.for_permalink()
     slug_field = slug_url_kwarg = "key"

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from debates.models import Contribution, Debate, Party, Speaker, Topic
+from debates.models import ArchiveState, Contribution, Debate, Party, Speaker, Topic
 
 
 def test_home_page_shows_counts_from_the_database(seeded, client):
@@ -59,3 +59,22 @@ def test_home_page_query_count_is_fixed(seeded, client, django_assert_num_querie
     # PostgreSQL counts under a statement_timeout (a savepoint, the timeout, its release)
     with django_assert_num_queries(11 + (3 if connection.vendor == "postgresql" else 0)):
         client.get("/")
+
+
+@pytest.mark.parametrize("page", ["permalink", "debate"])
+def test_linked_pages_are_built_once_per_archive_version(
+    seeded, client, django_assert_num_queries, page
+):
+    contribution = Contribution.objects.filter(column_reference__contains="-").first()
+    path = (contribution if page == "permalink" else contribution.debate).get_absolute_url()
+    first = client.get(path)
+
+    with django_assert_num_queries(1):  # the archive's version, for the cache key
+        again = client.get(path)
+    assert again.content == first.content
+    assert "max-age=600" in again["Cache-Control"]
+
+    # An edit moves the version on (at commit, which a test never reaches: touched here).
+    Contribution.objects.filter(pk=contribution.pk).update(display_name="Renamed Member")
+    ArchiveState.touch()
+    assert "Renamed Member" in client.get(path).text

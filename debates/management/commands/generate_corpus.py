@@ -69,14 +69,8 @@ class Command(BaseCommand):
             )
         except CorpusError as error:
             raise CommandError(str(error)) from error
-        # Tables that went from empty to millions of rows in one transaction have no planner
-        # statistics yet, and on PostgreSQL no visibility map, without which the covering
-        # facet indexes cannot be read alone (an index-only scan). Autovacuum would get
-        # there in its own time; a benchmark or a first visitor should not wait for it.
-        # (VACUUM cannot run inside a transaction, as when a test calls this command.)
-        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
+        if connection.vendor == "postgresql":
+            refresh_planner_statistics()
         if sys.stderr.isatty():
             sys.stderr.write("\n")
         self.stdout.write(
@@ -88,3 +82,19 @@ class Command(BaseCommand):
     def _progress(self, written: int, total: int) -> None:
         sys.stderr.write(f"\rcontributions {written:,}/{total:,} ({written / total:.0%})")
         sys.stderr.flush()
+
+
+def refresh_planner_statistics() -> None:
+    """PostgreSQL's statistics and visibility map for tables that went from empty to
+    millions of rows in one transaction: without the map the covering facet indexes cannot
+    be read alone (an index-only scan). Autovacuum gets there in its own time; a benchmark
+    or a first visitor should not wait for it.
+
+    Not on SQLite: with statistics (ANALYZE) its planner reads a House-filtered facet in
+    GROUP BY order through the foreign key's index, fetching every row (2 s and more at 1M),
+    instead of the covering facet index and a sort (0.2 s): see bench/NOTES.md.
+    """
+    # VACUUM cannot run inside a transaction, as when a test calls this command.
+    statement = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
