@@ -108,8 +108,10 @@ def gunicorn_workers() -> dict[int, int]:
         if "gunicorn" in command and "deploy/gunicorn.conf.py" in command:
             rss = int(status.get("VmRSS", "0 kB").split()[0])
             processes[int(entry.name)] = (int(status["PPid"]), rss)
-    masters = {pid for pid, (parent, _) in processes.items() if parent not in processes}
-    return {pid: rss for pid, (parent, rss) in processes.items() if parent in masters}
+    # The workers are the leaves: above them are the gunicorn master and, depending on how
+    # make runs the recipe, a shell whose command line names gunicorn too.
+    parents = {parent for parent, _ in processes.values()}
+    return {pid: rss for pid, (_, rss) in processes.items() if pid not in parents}
 
 
 def all_workers_booted(seconds: float = 60) -> dict[int, int]:
@@ -159,6 +161,8 @@ def pace(connections: int, rate: float, base_url, paths_file) -> float:
     corrected once for the time the requests themselves take."""
     pause = connections * 1000 / rate
     trial = wrk(base_url, paths_file, 15, connections, pause)
+    if not trial["rps"]:  # nothing finished in the trial: no measure to correct by
+        return pause
     service_ms = max(0.0, connections * 1000 / trial["rps"] - pause)
     return max(0.0, pause - service_ms)
 
