@@ -30,6 +30,13 @@ FACET_CACHE_SECONDS = 24 * 60 * 60
 # Related rows labelled per query: well under any database's limit on query parameters.
 LABEL_BATCH = 500
 
+
+def count_cache_key(kind: str, version: int, counted: str) -> str:
+    """Where counts of ``counted`` (a description naming the query) are cached for one
+    version of the archive: facets here, the timeline's years (debates.timeline)."""
+    return f"{kind}:{version}:{hashlib.sha256(counted.encode()).hexdigest()}"
+
+
 # A counter returns (value, label, count) rows for a queryset; it is also told the values
 # chosen, which it must return whatever their rank, and may leave out values that rank
 # below the first FACET_SIZE (ties included), which no page shows.
@@ -289,8 +296,8 @@ def _count_all(
             sql = str(queryset.query)
         except EmptyResultSet:  # a filter no row can match: nothing to count
             sql = None
-        digest = hashlib.sha256(f"{spec.name}|{sorted(selected)}|{sql}".encode()).hexdigest()
-        pending[f"facets:{version}:{digest}"] = (spec, queryset, selected, sql)
+        key = count_cache_key("facets", version, f"{spec.name}|{sorted(selected)}|{sql}")
+        pending[key] = (spec, queryset, selected, sql)
     cached = cache.get_many(pending)
     counted = {pending[key][0].name: rows for key, rows in cached.items()}
     missing = {key: task for key, task in pending.items() if key not in cached}

@@ -8,7 +8,6 @@ query on the sort key, cached until the archive next changes, as facet counts ar
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
@@ -18,6 +17,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from . import facets
 from .models import ArchiveState
 from .timeouts import QueryTimedOut, time_limit
 
@@ -36,9 +36,6 @@ BAR_FILL = 0.8  # of each year's slot; the rest is the gap between bars
 MAX_LABELS = 6
 LABEL_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500)
 MIN_LABEL_GAP = 56  # a year in the phone's 20px type is about 45 wide
-# Counts are keyed by the archive's version, so an import makes them stale at once; the
-# timeout only bounds what an idle cache holds.
-CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -184,8 +181,9 @@ def cached_per_year(contributions: QuerySet) -> list[tuple[int, int]] | None:
     Counting stops at settings.FACET_TIME_LIMIT, like facets: the page then goes without
     its chart (None) rather than keep the visitor waiting.
     """
-    digest = hashlib.sha256(str(contributions.query).encode()).hexdigest()
-    key = f"timeline:{ArchiveState.current_version()}:{digest}"
+    key = facets.count_cache_key(
+        "timeline", ArchiveState.current_version(), str(contributions.query)
+    )
     counts = cache.get(key)
     if counts is None:
         try:
@@ -193,7 +191,7 @@ def cached_per_year(contributions: QuerySet) -> list[tuple[int, int]] | None:
                 counts = contributions.per_year()
         except QueryTimedOut:
             return None
-        cache.set(key, counts, timeout=CACHE_SECONDS)
+        cache.set(key, counts, timeout=facets.FACET_CACHE_SECONDS)
     return counts
 
 
