@@ -20,6 +20,7 @@ $(VENV)/.installed: requirements.lock
 db: install
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=1 $(MANAGE) loaddata seed
+	DJANGO_DEBUG=1 $(MANAGE) warm_counts
 
 serve: db
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)

@@ -38,6 +38,7 @@ from .filters import (
     whole_number,
 )
 from .models import ArchiveState, Contribution, Debate, Party, Speaker, Topic
+from .paging import CountedOncePaginator
 from .serializers import (
     ContributionSerializer,
     DebateSerializer,
@@ -90,6 +91,8 @@ class StrictPageSize:
 
 
 class PagePagination(StrictPageSize, pagination.PageNumberPagination):
+    django_paginator_class = CountedOncePaginator
+
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         return with_link_header(response, self.get_next_link(), self.get_previous_link())

@@ -8,11 +8,12 @@ many Commons rows the other filters leave.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
@@ -24,17 +25,25 @@ from .timeouts import QueryTimedOut, time_limit
 
 # How many values a facet lists, most frequent first; selected values are always listed.
 FACET_SIZE = 12
-# Counts are keyed by the archive's version, so an import makes them stale at once; the
-# timeout only bounds what an idle cache holds.
-FACET_CACHE_SECONDS = 24 * 60 * 60
 # Related rows labelled per query: well under any database's limit on query parameters.
 LABEL_BATCH = 500
 
 
 def count_cache_key(kind: str, version: int, counted: str) -> str:
-    """Where counts of ``counted`` (a description naming the query) are cached for one
-    version of the archive: facets here, the timeline's years (debates.timeline)."""
+    """Where counts of ``counted`` (a description naming the query) are kept in the
+    "counts" cache for one version of the archive: facets here, the timeline's years
+    (debates.timeline). An import moves the version on, which retires every key at once."""
     return f"{kind}:{version}:{hashlib.sha256(counted.encode()).hexdigest()}"
+
+
+def counted_rows_sql(queryset: QuerySet) -> str | None:
+    """The SQL that picks the rows ``queryset`` counts, whatever it selects or joins to
+    show them: the pages and the API, which list the same rows with different columns,
+    then share one key. None for a filter no row can match."""
+    try:
+        return str(queryset.order_by().values("pk").query)
+    except EmptyResultSet:
+        return None
 
 
 # A counter returns (value, label, count) rows for a queryset; it is also told the values
@@ -231,6 +240,8 @@ def facet_counts(
     specs: Iterable[FacetSpec],
     params: QueryDict,
     queryset: QuerySet | None = None,
+    *,
+    seconds: float | None = None,
 ) -> list[Facet]:
     """Every facet's values with counts; call only when ``filterset.is_valid()``.
 
@@ -238,11 +249,14 @@ def facet_counts(
     annotations that join other tables, which would count the joined rows instead.
 
     Counts are exact. They are cached until the archive next changes (an import), and
-    counting stops when settings.FACET_TIME_LIMIT runs out: the facets left uncounted come
-    back with ``counted=False`` and only their chosen values, rather than the page timing out.
+    counting stops after ``seconds`` (settings.FACET_TIME_LIMIT unless given; math.inf
+    for no limit): the facets left uncounted come back with ``counted=False`` and only
+    their chosen values, rather than the page timing out.
     """
     base = (filterset.queryset if queryset is None else queryset).prefetch_related(None)
-    counted = _count_all(filterset, specs, params, base)
+    if seconds is None:
+        seconds = settings.FACET_TIME_LIMIT
+    counted = _count_all(filterset, specs, params, base, seconds)
     facets = []
     for spec in specs:
         selected = [str(v) for v in params.getlist(spec.name)]
@@ -279,36 +293,42 @@ def facet_counts(
 
 
 def _count_all(
-    filterset: FilterSet, specs: Iterable[FacetSpec], params: QueryDict, base: QuerySet
+    filterset: FilterSet,
+    specs: Iterable[FacetSpec],
+    params: QueryDict,
+    base: QuerySet,
+    seconds: float,
 ) -> dict[str, list[tuple[object, str, int]]]:
-    """Each facet's rows by name, from the cache or counted within the time limit; a facet
-    missing from the result could not be counted in time.
+    """Each facet's rows by name, from the cache or counted within ``seconds`` in all; a
+    facet missing from the result could not be counted in time.
 
-    A cache key is the counted query's SQL, which names every filter and the page's own
-    restriction (a speaker's page counts only their speeches), under the archive's version.
+    A cache key names the facet, its chosen values and the SQL of the rows it counts,
+    which names every other filter and the page's own restriction (a speaker's page counts
+    only their speeches), under the archive's version.
     """
+    counts_cache = caches["counts"]
     version = ArchiveState.current_version()
     pending = {}
     for spec in specs:
         selected = [str(v) for v in params.getlist(spec.name)]
         queryset = queryset_without(filterset, spec.name, base)
-        try:
-            sql = str(queryset.query)
-        except EmptyResultSet:  # a filter no row can match: nothing to count
-            sql = None
+        sql = counted_rows_sql(queryset)
         key = count_cache_key("facets", version, f"{spec.name}|{sorted(selected)}|{sql}")
         pending[key] = (spec, queryset, selected, sql)
-    cached = cache.get_many(pending)
+    cached = counts_cache.get_many(pending)
     counted = {pending[key][0].name: rows for key, rows in cached.items()}
-    missing = {key: task for key, task in pending.items() if key not in cached}
-    if not missing:
-        return counted
-    try:
-        with time_limit(settings.FACET_TIME_LIMIT):
-            for key, (spec, queryset, selected, sql) in missing.items():
+    deadline = time.monotonic() + seconds
+    for key, (spec, queryset, selected, sql) in pending.items():
+        if key in cached:
+            continue
+        try:
+            # One deadline for them all: PostgreSQL's statement_timeout would otherwise
+            # allow each facet the whole time.
+            with time_limit(deadline - time.monotonic()):
                 rows = list(spec.count(queryset, selected)) if sql is not None else []
-                cache.set(key, rows, timeout=FACET_CACHE_SECONDS)
-                counted[spec.name] = rows
-    except QueryTimedOut:
-        pass  # the facets not counted yet are shown as such
+        except QueryTimedOut:
+            break  # the facets not counted yet are shown as such
+        # Stored outside the limit's transaction, which a later timeout would roll back.
+        counts_cache.set(key, rows)
+        counted[spec.name] = rows
     return counted

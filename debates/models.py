@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from functools import reduce
 
 from django.db import models
@@ -652,5 +653,9 @@ class ArchiveState(models.Model):
         now = timezone.now().replace(microsecond=0)
         updated = cls.objects.filter(pk=1).update(changed=now, version=models.F("version") + 1)
         if not updated:
-            cls.objects.get_or_create(pk=1, defaults={"changed": now, "version": 1})
+            # A new archive starts from the clock (microseconds), not from 1: the counts
+            # cache outlives a database that is dropped and loaded again (it may be Redis),
+            # and must never serve the old archive's counts under a version number reused.
+            first = time.time_ns() // 1000
+            cls.objects.get_or_create(pk=1, defaults={"changed": now, "version": first})
         return cls.objects.get(pk=1)

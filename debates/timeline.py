@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -173,25 +173,28 @@ def _round(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def cached_per_year(contributions: QuerySet) -> list[tuple[int, int]] | None:
+def cached_per_year(
+    contributions: QuerySet, *, seconds: float | None = None
+) -> list[tuple[int, int]] | None:
     """``contributions.per_year()``, cached until the archive next changes.
 
-    The key is the query's SQL under the archive's version, as facet counts are keyed (see
-    facets._count_all): it names the page's restriction (a topic, a speaker) and nothing else.
-    Counting stops at settings.FACET_TIME_LIMIT, like facets: the page then goes without
-    its chart (None) rather than keep the visitor waiting.
+    Kept like facet counts (see facets._count_all): in the "counts" cache, keyed by the
+    SQL of the rows counted, which names the page's restriction (a topic, a speaker) and
+    nothing else. Counting stops after ``seconds`` (settings.FACET_TIME_LIMIT unless
+    given): the page then goes without its chart (None) rather than keep the visitor waiting.
     """
+    counts_cache = caches["counts"]
     key = facets.count_cache_key(
-        "timeline", ArchiveState.current_version(), str(contributions.query)
+        "timeline", ArchiveState.current_version(), str(facets.counted_rows_sql(contributions))
     )
-    counts = cache.get(key)
+    counts = counts_cache.get(key)
     if counts is None:
         try:
-            with time_limit(settings.FACET_TIME_LIMIT):
+            with time_limit(settings.FACET_TIME_LIMIT if seconds is None else seconds):
                 counts = contributions.per_year()
         except QueryTimedOut:
             return None
-        cache.set(key, counts, timeout=facets.FACET_CACHE_SECONDS)
+        counts_cache.set(key, counts)
     return counts
 
 

@@ -24,6 +24,7 @@ from .models import (
     SpeakerSlugRedirect,
     Topic,
 )
+from .paging import CountedOncePaginator, SearchPaginator
 
 # How long a browser, or the server's cache, may keep a page built from one version of the
 # archive: an import shows on these pages after at most this long in a browser, and at
@@ -83,6 +84,7 @@ class FacetedListView(FilterView):
         ("date", "Oldest first"),
     )
     paginate_by = 20
+    paginator_class = CountedOncePaginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -140,6 +142,12 @@ class ContributionListView(FacetedListView):
     facet_specs = facets.CONTRIBUTION_FACETS
     template_name = "debates/contribution_list.html"
     feed_name = "debates:contribution-feed"
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # A search for a common word matches too many rows to count them all on each visit.
+        if self.request.GET.get("q", "").strip():
+            return SearchPaginator(queryset, per_page, **kwargs)
+        return super().get_paginator(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -172,18 +172,42 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 IMPORT_DATA_DIR = BASE_DIR / "fixtures"
 
-# Shared caches (throttling counts, facet counts) in Redis when there are several app servers.
+# Facet and timeline counts live in a cache of their own that every app server and
+# command shares, so counts made once (by `manage.py warm_counts` after an import, or by
+# any worker) serve every worker and survive restarts: Redis where there is one, else a
+# table in the archive's own database (created by migration debates 0009).
+COUNTS_CACHE_TABLE = "archive_count_cache"
+COUNTS_CACHE_SECONDS = 24 * 60 * 60  # keys name the archive's version: an import retires them
+
+# Shared caches (throttling counts, pages) in Redis when there are several app servers.
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+        },
+        "counts": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "counts",
+            "TIMEOUT": COUNTS_CACHE_SECONDS,
+        },
     }
 else:
-    # Per process; big enough for the facet counts of a few thousand distinct filters.
     CACHES = {
+        # Per process; big enough for a few thousand pages and throttle counters.
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        "counts": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": COUNTS_CACHE_TABLE,
+            "TIMEOUT": COUNTS_CACHE_SECONDS,
+            # Each entry is one facet's counts for one filter: tens of thousands of distinct
+            # filters fit; past that, a third of the entries go at once.
+            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 3},
+        },
     }
 
 # Seconds a page may spend counting its facets (cached counts are free). Past it the

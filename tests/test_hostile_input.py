@@ -4,9 +4,10 @@ a redirect, a 400 or a 404, never a server error."""
 from base64 import b64encode
 
 import pytest
-from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.conftest import clear_caches
 
 OK_STATUSES = {200, 301, 302, 304, 400, 404}
 
@@ -207,9 +208,9 @@ def answers_sensibly(response, request_headers=()) -> bool:
 def test_hostile_query_strings_never_cause_a_server_error(
     seeded, client, path, params, request_headers
 ):
-    # Throttle counts and cached facet counts both live in the cache: every example starts
+    # Throttle counts and cached facet counts live in the caches: every example starts
     # with neither, so none is throttled and none is answered from an earlier one's counts.
-    cache.clear()
+    clear_caches()
     response = fetch(client, path, params, headers=request_headers)
     assert answers_sensibly(response, request_headers), (
         response.status_code,
@@ -224,7 +225,7 @@ def test_hostile_query_strings_never_cause_a_server_error(
     )
 )
 def test_hostile_schema_parameters_never_cause_a_server_error(db, client, params):
-    cache.clear()
+    clear_caches()
     response = fetch(client, SCHEMA, params)
     assert answers_sensibly(response), (response.status_code, response.content[:500])
 

@@ -3,9 +3,9 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 
 from debates.search import parse_web_query
+from tests.conftest import clear_caches
 from tests.factories import ContributionFactory, DebateFactory, SpeakerFactory
 
 
@@ -235,7 +235,7 @@ def test_search_page_queries_do_not_grow_with_hits(db, client):
     from django.test.utils import CaptureQueriesContext
 
     def count():
-        cache.clear()  # a first visit's queries, not cached facet counts
+        clear_caches()  # a first visit's queries, not cached facet counts
         with CaptureQueriesContext(connection) as captured:
             hits(client, q="adoption")
         return len(captured)

@@ -12,6 +12,7 @@ from debates.corpus import (
     existing_archive_rows,
     generate_corpus,
 )
+from debates.warming import warm_counts
 
 
 def positive(text: str) -> int:
@@ -78,6 +79,7 @@ class Command(BaseCommand):
             f"{report.topic_tags:,} topic tags"
         )
         self.stdout.write(report.summary)
+        self.stdout.write(warm_counts().summary())
 
     def _progress(self, written: int, total: int) -> None:
         sys.stderr.write(f"\rcontributions {written:,}/{total:,} ({written / total:.0%})")

@@ -18,6 +18,7 @@ from debates.importing.curation import (
 from debates.importing.detect import parse_document
 from debates.importing.errors import LoadError, SourceFormatError
 from debates.importing.load import SourceDocument, load_documents
+from debates.warming import warm_counts
 
 
 class Command(BaseCommand):
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not report.changed:
             self.stdout.write("Nothing changed: every document was already imported.")
+            return
+        self.stdout.write(warm_counts().summary())
 
     def _read(self, path: Path, given: str, manifest) -> SourceDocument:
         try:

@@ -1,0 +1,57 @@
+"""Page-numbered lists whose totals are counted once per version of the archive.
+
+A numbered page needs the total number of rows; at millions of rows that COUNT(*) costs as
+much as the page itself, on every visit. Totals are kept in the "counts" cache as facet
+counts are (debates.facets), so a list is counted once until the next import.
+
+A search for a common word matches a good part of the archive, and counting every match
+would take seconds: its pages stop counting at SEARCH_COUNT_LIMIT and say "more than".
+"""
+
+from __future__ import annotations
+
+from django.core.cache import caches
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+from .facets import count_cache_key, counted_rows_sql
+from .models import ArchiveState
+
+# Past this many matches a search says "more than 10,000": nobody reads further than the
+# 500th page of twenty, and counting stops early.
+SEARCH_COUNT_LIMIT = 10_000
+
+
+class CountedOncePaginator(Paginator):
+    """A Paginator whose total comes from the counts cache, counted at most up to
+    ``count_limit`` rows (None: every row)."""
+
+    count_limit: int | None = None
+
+    @cached_property
+    def count(self) -> int:
+        sql = counted_rows_sql(self.object_list)
+        if sql is None:  # a filter no row can match
+            return 0
+        counts_cache = caches["counts"]
+        counted = f"{self.count_limit}|{sql}"
+        key = count_cache_key("total", ArchiveState.current_version(), counted)
+        total = counts_cache.get(key)
+        if total is None:
+            rows = self.object_list
+            if self.count_limit is not None:
+                # Unordered, so the count stops at the limit instead of ranking every match
+                # first; one row past it tells "exactly 10,000" from "more than 10,000".
+                rows = rows.order_by()[: self.count_limit + 1]
+            total = rows.count()
+            counts_cache.set(key, total)
+        return total
+
+    @property
+    def count_is_capped(self) -> bool:
+        """Whether there are more rows than were counted (the total is then the limit + 1)."""
+        return self.count_limit is not None and self.count > self.count_limit
+
+
+class SearchPaginator(CountedOncePaginator):
+    count_limit = SEARCH_COUNT_LIMIT
