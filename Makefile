@@ -71,7 +71,7 @@ fixtures: install
 	rm -f $(FIXTURE_DB)
 	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) migrate --noinput -v 0
 	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) import_hansard fixtures/sources/*.txt
-	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) dumpdata debates --exclude debates.archivestate \
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) dumpdata debates --exclude debates.archivestate --exclude debates.contributiontally \
 		--natural-primary --natural-foreign --indent 2 -o fixtures/seed.json
 	rm -f $(FIXTURE_DB)
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, QuerySet
+from django.db import transaction
+from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django_filters import FilterSet
 
-from .models import ArchiveState, Contribution, ContributionTopic, House
+from .models import ArchiveState, Contribution, ContributionTally, ContributionTopic, House
 from .timeouts import QueryTimedOut, time_limit
 
 # How many values a facet lists, most frequent first; selected values are always listed.
@@ -75,25 +76,27 @@ class FacetSpec:
     label: str
     count: Counter
     by_value: bool = False  # list in value order (years, Houses) rather than by count
+    # The same count over ContributionTally rows, for a facet the tally can answer.
+    count_tally: Counter | None = None
 
 
-def grouped(field: str) -> Counter:
-    """Rows per value of a column of the counted rows: `qs.values(field).annotate(Count())`."""
+# What a counter adds up: rows, COUNT(*) rather than COUNT(id), so that PostgreSQL can count
+# from a covering index alone; or, over ContributionTally, the contributions each row stands for.
+ROWS = Count("*")
+TALLIED = Sum("contributions")
+
+
+def grouped(field: str, n: Aggregate = ROWS) -> Counter:
+    """Rows per value of a column of the counted rows: `qs.values(field).annotate(n)`."""
 
     def count(queryset: QuerySet, selected: list[str]):
-        rows = (
-            queryset.order_by()
-            .exclude(**{f"{field}__isnull": True})
-            .values(field)
-            # COUNT(*), not COUNT(id): PostgreSQL can then count from a covering index alone
-            .annotate(n=Count("*"))
-        )
+        rows = queryset.order_by().exclude(**{f"{field}__isnull": True}).values(field).annotate(n=n)
         return [(row[field], row[field], row["n"]) for row in rows]
 
     return count
 
 
-def related(field: str, label: str, *, distinct: str | None = None) -> Counter:
+def related(field: str, label: str, *, distinct: str | None = None, n: Aggregate = ROWS) -> Counter:
     """Rows (or ``distinct`` values) per foreign key, shown by the related row's slug.
 
     Grouped on the key column alone, which its index answers without a join, and labelled
@@ -106,7 +109,7 @@ def related(field: str, label: str, *, distinct: str | None = None) -> Counter:
             queryset.order_by()
             .exclude(**{f"{field}__isnull": True})
             .values_list(field)
-            .annotate(n=Count(distinct, distinct=True) if distinct else Count("*"))
+            .annotate(n=Count(distinct, distinct=True) if distinct else n)
         )
         counts = dict(rows)
         ranked = sorted(counts.values(), reverse=True)
@@ -142,10 +145,11 @@ def topics() -> Counter:
     return count
 
 
-def houses(field: str) -> Counter:
+def houses(field: str, n: Aggregate = ROWS) -> Counter:
     def count(queryset: QuerySet, selected: list[str]):
         return [
-            (value, House(value).label, n) for value, _, n in grouped(field)(queryset, selected)
+            (value, House(value).label, rows)
+            for value, _, rows in grouped(field, n)(queryset, selected)
         ]
 
     return count
@@ -160,6 +164,16 @@ def years(field: str) -> Counter:
             .annotate(n=Count("*"))
         )
         return [(row["year"], str(row["year"]), row["n"]) for row in rows]
+
+    return count
+
+
+def tallied_years() -> Counter:
+    """Contributions per year, from ContributionTally."""
+
+    def count(queryset: QuerySet, selected: list[str]):
+        rows = queryset.order_by().values_list("year").annotate(n=TALLIED)
+        return [(str(year), str(year), n) for year, n in rows]
 
     return count
 
@@ -201,19 +215,53 @@ DEBATE_FACETS = (
 )
 
 CONTRIBUTION_FACETS = (
-    FacetSpec("house", "House", houses("house"), by_value=True),
-    FacetSpec("year", "Year", sort_key_years(), by_value=True),
+    FacetSpec(
+        "house", "House", houses("house"), by_value=True, count_tally=houses("house", TALLIED)
+    ),
+    FacetSpec("year", "Year", sort_key_years(), by_value=True, count_tally=tallied_years()),
     FacetSpec("topic", "Topic", topics()),
     FacetSpec("speaker", "Speaker", related("speaker", "name")),
-    FacetSpec("party", "Party at the time", related("party", "name")),
+    FacetSpec(
+        "party",
+        "Party at the time",
+        related("party", "name"),
+        count_tally=related("party", "name", n=TALLIED),
+    ),
     FacetSpec("debate", "Debate", related("debate", "title")),
-    FacetSpec("location", "Location", grouped("location")),
+    FacetSpec(
+        "location", "Location", grouped("location"), count_tally=grouped("location", TALLIED)
+    ),
 )
+
+# The contribution filters ContributionTally can apply, each as a condition on its rows.
+TALLY_FILTERS: dict[str, Callable[[object], Q]] = {
+    "house": lambda houses: Q(house__in=houses),
+    "location": lambda locations: Q(location__in=locations),
+    "party": lambda parties: Q(party__in=parties),
+    "year": lambda years: Q(year__in=years),
+}
 
 SPEAKER_FACETS = (
     FacetSpec("house", "House", houses("house"), by_value=True),
     FacetSpec("party", "Party", related("party", "name")),
 )
+
+
+def tally_without(filterset: FilterSet, name: str, base: QuerySet) -> QuerySet | None:
+    """The ContributionTally rows that stand for the contributions a facet counts (every
+    valid filter applied except ``name``), or None if the tally cannot say: a filter it
+    has no column for (a speaker, a search), or a page's own restriction on ``base``."""
+    if base.model is not Contribution or base.query.where:
+        return None
+    condition = Q()
+    for filter_name, value in filterset.form.cleaned_data.items():
+        # An unused filter cleans to None, an empty list or an empty queryset of choices
+        if filter_name in (name, "sort") or not value:
+            continue
+        if filter_name not in TALLY_FILTERS:
+            return None
+        condition &= TALLY_FILTERS[filter_name](value)
+    return ContributionTally.objects.filter(condition)
 
 
 def queryset_without(filterset: FilterSet, name: str, queryset: QuerySet) -> QuerySet:
@@ -318,17 +366,28 @@ def _count_all(
     cached = counts_cache.get_many(pending)
     counted = {pending[key][0].name: rows for key, rows in cached.items()}
     deadline = time.monotonic() + seconds
+    tally_is_current = None  # asked once, and only if a facet could count from the tally
+    fresh = {}
     for key, (spec, queryset, selected, sql) in pending.items():
         if key in cached:
             continue
+        count, rows_counted = spec.count, queryset
+        if spec.count_tally and (tally := tally_without(filterset, spec.name, base)) is not None:
+            if tally_is_current is None:
+                tally_is_current = ArchiveState.tally_is_current()
+            if tally_is_current:
+                count, rows_counted = spec.count_tally, tally
         try:
             # One deadline for them all: PostgreSQL's statement_timeout would otherwise
             # allow each facet the whole time.
             with time_limit(deadline - time.monotonic()):
-                rows = list(spec.count(queryset, selected)) if sql is not None else []
+                rows = list(count(rows_counted, selected)) if sql is not None else []
         except QueryTimedOut:
             break  # the facets not counted yet are shown as such
-        # Stored outside the limit's transaction, which a later timeout would roll back.
-        counts_cache.set(key, rows)
-        counted[spec.name] = rows
+        fresh[key] = counted[spec.name] = rows
+    # Stored after the limits' transactions, which a timeout rolls back, and in one of
+    # their own: a counts cache in the database then commits (and syncs) once.
+    if fresh:
+        with transaction.atomic():
+            counts_cache.set_many(fresh)
     return counted

@@ -36,11 +36,15 @@ def touch_on_commit() -> None:
     transaction.on_commit(touch_archive)
 
 
-@receiver(post_save)
-@receiver(post_delete)
 def archive_changed(sender, **kwargs):
-    if sender in ARCHIVE_MODELS:
-        touch_on_commit()
+    touch_on_commit()
+
+
+# Connected for these models alone: a receiver for every sender would make Django fetch
+# and signal each row of any bulk delete (the facets' tally is emptied so on each refresh).
+for model in ARCHIVE_MODELS:
+    post_save.connect(archive_changed, sender=model, dispatch_uid=f"archive_saved:{model}")
+    post_delete.connect(archive_changed, sender=model, dispatch_uid=f"archive_deleted:{model}")
 
 
 @receiver(m2m_changed)

@@ -20,7 +20,7 @@ from django_filters import FilterSet
 
 from . import facets, timeline
 from .filters import ContributionFilter, DebateFilter, SpeakerFilter
-from .models import Contribution, Debate, House, Speaker, Topic
+from .models import Contribution, ContributionTally, Debate, House, Speaker, Topic
 from .paging import CountedOncePaginator
 
 
@@ -56,21 +56,25 @@ def entry_queries() -> list[QueryDict]:
 
 @dataclass(frozen=True)
 class WarmReport:
+    tally_rows: int
     facet_sets: int
     timelines: int
     seconds: float
 
     def summary(self) -> str:
         return (
-            f"Counted the totals and facets of {self.facet_sets} list pages and {self.timelines} "
-            f"timelines in {self.seconds:.1f} s."
+            f"Tallied contributions in {self.tally_rows:,} groups; counted the totals and "
+            f"facets of {self.facet_sets} list pages and {self.timelines} timelines "
+            f"in {self.seconds:.1f} s."
         )
 
 
 def warm_counts() -> WarmReport:
-    """Count, with no time limit, the totals and facets of every entry list and the
-    timelines of the home and topic pages, for the archive's current version."""
+    """Refresh ContributionTally, then count, with no time limit, the totals and facets of
+    every entry list and the timelines of the home and topic pages, for the archive's
+    current version."""
     started = time.monotonic()
+    tally_rows = ContributionTally.objects.refresh()
     facet_sets = 0
     for entry in ENTRY_LISTS:
         for params in entry_queries():
@@ -85,4 +89,4 @@ def warm_counts() -> WarmReport:
     charts += [topic.contributions.all() for topic in Topic.objects.order_by("pk")]
     for contributions in charts:
         timeline.cached_per_year(contributions, seconds=math.inf)
-    return WarmReport(facet_sets, len(charts), time.monotonic() - started)
+    return WarmReport(tally_rows, facet_sets, len(charts), time.monotonic() - started)

@@ -90,11 +90,11 @@ def test_counts_are_kept_in_the_table_every_process_reads(seeded, shared_counts)
 def test_an_import_that_changes_the_archive_counts_ahead_of_visitors(db, shared_counts):
     out = StringIO()
     call_command("import_hansard", *SEED_SOURCES, stdout=out)
-    assert "Counted the totals and facets of 9 list pages and" in out.getvalue()
+    assert "counted the totals and facets of 9 list pages and" in out.getvalue()
 
     again = StringIO()
     call_command("import_hansard", *SEED_SOURCES, stdout=again)
-    assert "Counted" not in again.getvalue()  # nothing changed: the counts still hold
+    assert "Tallied" not in again.getvalue()  # nothing changed: the counts still hold
 
 
 def test_a_reloaded_archive_never_reads_the_counts_of_the_one_before(db):

@@ -18,7 +18,8 @@ def test_committed_fixtures_match_a_fresh_import_of_the_sources(db):
     call_command(
         "dumpdata",
         "debates",
-        exclude=["debates.archivestate"],  # when the data changed, not the data itself
+        # when the data changed and what it counts to, not the data itself
+        exclude=["debates.archivestate", "debates.contributiontally"],
         natural_primary=True,
         natural_foreign=True,
         indent=2,
