@@ -95,6 +95,11 @@ def prepare_corpus(contributions: int, seed: int, database: str) -> Corpus:
             str(datasette_file),
             database_url=database_url,
         )
+    else:
+        # A corpus kept from an earlier run, brought to this version of the archive as a
+        # deployment would be: migrated, then its counts made as after an import.
+        manage("migrate", "--noinput", "-v", "0", database_url=database_url)
+        manage("warm_counts", database_url=database_url)
     return Corpus(database_url, datasette_file)
 
 

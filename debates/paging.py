@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.core.cache import caches
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from .facets import count_cache_key, counted_rows_sql
@@ -22,6 +23,25 @@ from .models import ArchiveState
 SEARCH_COUNT_LIMIT = 10_000
 
 
+def counted_once(rows: QuerySet, limit: int | None = None) -> int:
+    """How many ``rows`` there are (at most ``limit`` + 1), from the counts cache or
+    counted and kept there until the archive next changes."""
+    sql = counted_rows_sql(rows)
+    if sql is None:  # a filter no row can match
+        return 0
+    counts_cache = caches["counts"]
+    key = count_cache_key("total", ArchiveState.current_version(), f"{limit}|{sql}")
+    total = counts_cache.get(key)
+    if total is None:
+        if limit is not None:
+            # Unordered, so the count stops at the limit instead of ranking every match
+            # first; one row past it tells "exactly 10,000" from "more than 10,000".
+            rows = rows.order_by()[: limit + 1]
+        total = rows.count()
+        counts_cache.set(key, total)
+    return total
+
+
 class CountedOncePaginator(Paginator):
     """A Paginator whose total comes from the counts cache, counted at most up to
     ``count_limit`` rows (None: every row)."""
@@ -30,22 +50,7 @@ class CountedOncePaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        sql = counted_rows_sql(self.object_list)
-        if sql is None:  # a filter no row can match
-            return 0
-        counts_cache = caches["counts"]
-        counted = f"{self.count_limit}|{sql}"
-        key = count_cache_key("total", ArchiveState.current_version(), counted)
-        total = counts_cache.get(key)
-        if total is None:
-            rows = self.object_list
-            if self.count_limit is not None:
-                # Unordered, so the count stops at the limit instead of ranking every match
-                # first; one row past it tells "exactly 10,000" from "more than 10,000".
-                rows = rows.order_by()[: self.count_limit + 1]
-            total = rows.count()
-            counts_cache.set(key, total)
-        return total
+        return counted_once(self.object_list, self.count_limit)
 
     @property
     def count_is_capped(self) -> bool:
