@@ -26,6 +26,10 @@ from .timeouts import QueryTimedOut, time_limit
 
 # How many values a facet lists, most frequent first; selected values are always listed.
 FACET_SIZE = 12
+# Kept in the counts cache for a count that ran out of time: the pages that need it show it
+# uncounted without trying again until this many seconds have passed (or the next import).
+TIMED_OUT = "timed out"
+TIMED_OUT_SECONDS = 10 * 60
 # Related rows labelled per query: well under any database's limit on query parameters.
 LABEL_BATCH = 500
 
@@ -364,12 +368,12 @@ def _count_all(
         key = count_cache_key("facets", version, f"{spec.name}|{sorted(selected)}|{sql}")
         pending[key] = (spec, queryset, selected, sql)
     cached = counts_cache.get_many(pending)
-    counted = {pending[key][0].name: rows for key, rows in cached.items()}
+    counted = {pending[key][0].name: rows for key, rows in cached.items() if rows != TIMED_OUT}
     deadline = time.monotonic() + seconds
     tally_is_current = None  # asked once, and only if a facet could count from the tally
     fresh = {}
     for key, (spec, queryset, selected, sql) in pending.items():
-        if key in cached:
+        if key in cached:  # counted, or recently found too slow to count
             continue
         count, rows_counted = spec.count, queryset
         if spec.count_tally and (tally := tally_without(filterset, spec.name, base)) is not None:
@@ -383,7 +387,12 @@ def _count_all(
             with time_limit(deadline - time.monotonic()):
                 rows = list(count(rows_counted, selected)) if sql is not None else []
         except QueryTimedOut:
-            break  # the facets not counted yet are shown as such
+            # This facet and those after it are shown uncounted, and not tried again for
+            # a while: every visit would otherwise spend the whole limit on counts over
+            # the same too many rows, and still show none.
+            late = {k: TIMED_OUT for k in pending if k not in cached and k not in fresh}
+            counts_cache.set_many(late, timeout=TIMED_OUT_SECONDS)
+            break
         fresh[key] = counted[spec.name] = rows
     # Stored after the limits' transactions, which a timeout rolls back, and in one of
     # their own: a counts cache in the database then commits (and syncs) once.

@@ -2,6 +2,8 @@
 
 from functools import wraps
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Count, Max, Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -25,6 +27,7 @@ from .models import (
     Topic,
 )
 from .paging import CountedOncePaginator, SearchPaginator
+from .timeouts import QueryTimedOut, time_limit
 
 # How long a browser, or the server's cache, may keep a page built from one version of the
 # archive: an import shows on these pages after at most this long in a browser, and at
@@ -156,12 +159,38 @@ class ContributionListView(FacetedListView):
             context["q"] = words.strip()
             context["no_search_words"] = search.parse_web_query(context["q"]).is_empty
             context["sort_choices"] = (("", "Most relevant"), *self.sort_choices)
+            rows, context["unranked"] = self.search_page_rows(context["page_obj"])
             # Highlighted snippets for the rows on this page only, in one query.
-            rows = list(context["page_obj"])
             snippets = search.engine().snippets([row.pk for row in rows], context["q"])
             for row in rows:
                 row.snippet = snippets.get(row.pk)
         return context
+
+    def search_page_rows(self, page) -> tuple[list[Contribution], bool]:
+        """The page's matches, and whether they could not be ranked in time.
+
+        Ranking needs every match scored: for a word in half the archive that takes
+        seconds. Past settings.SEARCH_RANK_TIME_LIMIT the page shows the same matches
+        newest first (an indexed order), and says so, rather than keep the reader waiting.
+        """
+        if self.request.GET.get("sort"):  # an order of the reader's choosing: no ranking
+            return list(page), False
+        counts_cache = caches["counts"]
+        key = facets.count_cache_key(
+            "ranking",
+            ArchiveState.current_version(),
+            str(facets.counted_rows_sql(self.object_list)),
+        )
+        if counts_cache.get(key) != facets.TIMED_OUT:
+            try:
+                with time_limit(settings.SEARCH_RANK_TIME_LIMIT):
+                    return list(page), False
+            except QueryTimedOut:
+                # As with facets: not tried again for a while for the same search.
+                counts_cache.set(key, facets.TIMED_OUT, timeout=facets.TIMED_OUT_SECONDS)
+        newest_first = self.object_list.order_by("-sort_key")
+        page.object_list = list(newest_first[page.start_index() - 1 : page.end_index()])
+        return page.object_list, True
 
 
 class SearchView(ContributionListView):

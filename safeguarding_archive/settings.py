@@ -221,6 +221,9 @@ else:
 # Seconds a page may spend counting its facets (cached counts are free). Past it the
 # page still lists every matching row and says which facets were left uncounted.
 FACET_TIME_LIMIT = float(os.environ.get("FACET_TIME_LIMIT", "2"))
+# Seconds a search page may spend ranking its matches by relevance; past it the page lists
+# them newest first and says so.
+SEARCH_RANK_TIME_LIMIT = float(os.environ.get("SEARCH_RANK_TIME_LIMIT", "1"))
 
 REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -1,6 +1,7 @@
 """The shared counts cache: a table in the archive's database that every app server and
 command reads, filled after each import so that first visits find their counts made."""
 
+from dataclasses import replace
 from io import StringIO
 
 import pytest
@@ -14,6 +15,8 @@ from debates import facets
 from debates.filters import ContributionFilter
 from debates.models import ArchiveState, Contribution
 from debates.paging import SearchPaginator
+from debates.timeouts import QueryTimedOut
+from debates.views import ContributionListView
 from tests.conftest import SEED_SOURCES
 
 ENTRY_PAGES = [
@@ -159,3 +162,56 @@ def test_a_search_within_its_count_limit_gives_the_exact_number(seeded, client, 
 
     assert not response.context["paginator"].count_is_capped
     assert f"{matches} contributions matching “children”" in response.text
+
+
+def test_a_search_too_big_to_rank_in_time_lists_its_matches_newest_first(seeded, client, settings):
+    by_date = client.get("/search/", {"q": "children", "sort": "-date"})
+    settings.SEARCH_RANK_TIME_LIMIT = 0  # no time at all to rank
+
+    response = client.get("/search/", {"q": "children"})
+
+    assert response.status_code == 200
+    assert response.context["unranked"]
+    assert "Too many matches to rank by relevance in time" in response.text
+    assert [c.key for c in response.context["page_obj"]] == [
+        c.key for c in by_date.context["page_obj"]
+    ]
+    assert response.context["paginator"].count == by_date.context["paginator"].count
+
+
+def test_a_search_ranked_in_time_says_nothing_of_it(seeded, client):
+    response = client.get("/search/", {"q": "children"})
+    assert not response.context["unranked"]
+    assert "Too many matches to rank" not in response.text
+
+
+def test_facets_that_ran_out_of_time_are_not_tried_again_for_a_while(
+    seeded, client, settings, monkeypatch
+):
+    # The first facet counts; the second runs out of time, leaving it and the rest uncounted.
+    def out_of_time(queryset, selected):
+        raise QueryTimedOut
+
+    first, second, *rest = facets.CONTRIBUTION_FACETS
+    too_slow = replace(second, count=out_of_time)
+    monkeypatch.setattr(ContributionListView, "facet_specs", (first, too_slow, *rest))
+    client.get("/contributions/", {"house": "commons"})
+    monkeypatch.undo()
+
+    response = client.get("/contributions/", {"house": "commons"})
+
+    uncounted = [facet.name for facet in response.context["facets"] if not facet.counted]
+    assert uncounted == [spec.name for spec in (second, *rest)]
+    ArchiveState.touch()  # an import: everything is counted afresh
+    assert all(f.counted for f in client.get("/contributions/").context["facets"])
+
+
+def test_a_search_that_could_not_be_ranked_is_not_ranked_again_for_a_while(
+    seeded, client, settings
+):
+    settings.SEARCH_RANK_TIME_LIMIT = 0
+    client.get("/search/", {"q": "children"})
+    settings.SEARCH_RANK_TIME_LIMIT = 5
+
+    assert client.get("/search/", {"q": "children"}).context["unranked"]
+    assert not client.get("/search/", {"q": "adoption"}).context["unranked"]
