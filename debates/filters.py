@@ -285,6 +285,9 @@ class ContributionFilter(filters.FilterSet):
         fields = []  # the declared filters, and nothing generated from the model
 
     def filter_q(self, queryset, name, value):
+        # Ranking scores every match: worth it only when results come by relevance.
+        if self.form.cleaned_data.get("sort"):
+            return search.engine().matching(queryset, value)
         return search.engine().ranked(queryset, value).order_by("-rank", "-sort_key")
 
 

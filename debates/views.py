@@ -188,7 +188,10 @@ class ContributionListView(FacetedListView):
             except QueryTimedOut:
                 # As with facets: not tried again for a while for the same search.
                 counts_cache.set(key, facets.TIMED_OUT, timeout=facets.TIMED_OUT_SECONDS)
-        newest_first = self.object_list.order_by("-sort_key")
+        # The same filters sorted by date, which match without scoring every match.
+        by_date = self.request.GET.copy()
+        by_date["sort"] = "-date"
+        newest_first = self.filterset_class(by_date, queryset=self.get_queryset()).qs
         page.object_list = list(newest_first[page.start_index() - 1 : page.end_index()])
         return page.object_list, True
 
