@@ -6,17 +6,23 @@ counts are (debates.facets), so a list is counted once until the next import.
 
 A search for a common word matches a good part of the archive, and counting every match
 would take seconds: its pages stop counting at SEARCH_COUNT_LIMIT and say "more than".
+Ranking every match takes seconds too: past settings.SEARCH_RANK_TIME_LIMIT a page lists
+the same matches newest first (ranked_in_time).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.core.cache import caches
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from .facets import count_cache_key, counted_rows_sql
+from .facets import TIMED_OUT, TIMED_OUT_SECONDS, count_cache_key, counted_rows_sql
 from .models import ArchiveState
+from .timeouts import QueryTimedOut, time_limit
 
 # Past this many matches a search says "more than 10,000": nobody reads further than the
 # 500th page of twenty, and counting stops early.
@@ -60,3 +66,22 @@ class CountedOncePaginator(Paginator):
 
 class SearchPaginator(CountedOncePaginator):
     count_limit = SEARCH_COUNT_LIMIT
+
+
+def ranked_in_time(
+    page: Page, matches: QuerySet, newest_first: Callable[[], QuerySet]
+) -> tuple[list, bool]:
+    """``page`` of ``matches`` in relevance order, if ranking them takes no longer than
+    settings.SEARCH_RANK_TIME_LIMIT; else the same page of ``newest_first()`` (the same
+    matches in an indexed order), and True. A search found too slow to rank is not ranked
+    again for a while, as facets found too slow to count are not counted."""
+    counts_cache = caches["counts"]
+    key = count_cache_key("ranking", ArchiveState.current_version(), str(counted_rows_sql(matches)))
+    if counts_cache.get(key) != TIMED_OUT:
+        try:
+            with time_limit(settings.SEARCH_RANK_TIME_LIMIT):
+                return list(page), False
+        except QueryTimedOut:
+            counts_cache.set(key, TIMED_OUT, timeout=TIMED_OUT_SECONDS)
+    page.object_list = list(newest_first()[page.start_index() - 1 : page.end_index()])
+    return page.object_list, True

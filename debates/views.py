@@ -2,8 +2,6 @@
 
 from functools import wraps
 
-from django.conf import settings
-from django.core.cache import caches
 from django.db.models import Count, Max, Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -26,8 +24,7 @@ from .models import (
     SpeakerSlugRedirect,
     Topic,
 )
-from .paging import CountedOncePaginator, SearchPaginator
-from .timeouts import QueryTimedOut, time_limit
+from .paging import CountedOncePaginator, SearchPaginator, ranked_in_time
 
 # How long a browser, or the server's cache, may keep a page built from one version of the
 # archive: an import shows on these pages after at most this long in a browser, and at
@@ -167,33 +164,18 @@ class ContributionListView(FacetedListView):
         return context
 
     def search_page_rows(self, page) -> tuple[list[Contribution], bool]:
-        """The page's matches, and whether they could not be ranked in time.
-
-        Ranking needs every match scored: for a word in half the archive that takes
-        seconds. Past settings.SEARCH_RANK_TIME_LIMIT the page shows the same matches
-        newest first (an indexed order), and says so, rather than keep the reader waiting.
-        """
+        """The page's matches, and whether they come newest first for want of time to
+        rank them (see paging.ranked_in_time)."""
         if self.request.GET.get("sort"):  # an order of the reader's choosing: no ranking
             return list(page), False
-        counts_cache = caches["counts"]
-        key = facets.count_cache_key(
-            "ranking",
-            ArchiveState.current_version(),
-            str(facets.counted_rows_sql(self.object_list)),
-        )
-        if counts_cache.get(key) != facets.TIMED_OUT:
-            try:
-                with time_limit(settings.SEARCH_RANK_TIME_LIMIT):
-                    return list(page), False
-            except QueryTimedOut:
-                # As with facets: not tried again for a while for the same search.
-                counts_cache.set(key, facets.TIMED_OUT, timeout=facets.TIMED_OUT_SECONDS)
         # The same filters sorted by date, which match without scoring every match.
         by_date = self.request.GET.copy()
         by_date["sort"] = "-date"
-        newest_first = self.filterset_class(by_date, queryset=self.get_queryset()).qs
-        page.object_list = list(newest_first[page.start_index() - 1 : page.end_index()])
-        return page.object_list, True
+        return ranked_in_time(
+            page,
+            self.object_list,
+            lambda: self.filterset_class(by_date, queryset=self.get_queryset()).qs,
+        )
 
 
 class SearchView(ContributionListView):
