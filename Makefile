@@ -34,6 +34,7 @@ prod: install
 	@test "$$DJANGO_DEBUG" != 1 || { echo "make prod: unset DJANGO_DEBUG" >&2; exit 1; }
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) warm_counts
 	PORT=$(PORT) $(BIN)/gunicorn --config deploy/gunicorn.conf.py
 
 # The browser tests (tests/browser) drive Debian's chromium: Playwright's own browser

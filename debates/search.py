@@ -137,6 +137,10 @@ class PostgresSearch:
         vector = RawSQL("search_vector", [], SearchVectorField())
         return queryset.alias(search_vector=vector).filter(search_vector=self._query(text))
 
+    def matching_many(self, queryset: QuerySet, text: str) -> QuerySet:
+        # PostgreSQL's statistics already tell it when a word is common.
+        return self.matching(queryset, text)
+
     def ranked(self, queryset: QuerySet, text: str) -> QuerySet:
         """The rows that match, with a `rank` to order by (higher is better)."""
         matching = self.matching(queryset, text)
@@ -184,6 +188,20 @@ class SqliteSearch:
         if not query.groups:
             return self._without_groups(queryset, query)
         return queryset.filter(pk__in=self._matches(self._expression(query)))
+
+    def matching_many(self, queryset: QuerySet, text: str) -> QuerySet:
+        """``matching``, for words known to match a large part of the archive, to be read
+        in the queryset's own indexed order (newest first).
+
+        SQLite, without statistics, would fetch and sort every match (4 s for a word in
+        half of a million contributions); comparing ``id + 0``, which no index answers,
+        makes it walk the order's index instead and stop at the page's last row (~0.1 s).
+        """
+        query = parse_web_query(text)
+        if not query.groups:
+            return self._without_groups(queryset, query)
+        matches = self._matches(self._expression(query))
+        return queryset.alias(id_unindexed=F("id") + 0).filter(id_unindexed__in=matches)
 
     def ranked(self, queryset: QuerySet, text: str) -> QuerySet:
         """The rows that match, with a `rank` to order by (higher is better).

@@ -168,14 +168,14 @@ class ContributionListView(FacetedListView):
         rank them (see paging.ranked_in_time)."""
         if self.request.GET.get("sort"):  # an order of the reader's choosing: no ranking
             return list(page), False
-        # The same filters sorted by date, which match without scoring every match.
-        by_date = self.request.GET.copy()
-        by_date["sort"] = "-date"
-        return ranked_in_time(
-            page,
-            self.object_list,
-            lambda: self.filterset_class(by_date, queryset=self.get_queryset()).qs,
-        )
+
+        # The same filters, the matches newest first: found without scoring every match.
+        def newest_first():
+            filtered = facets.queryset_without(self.filterset, "q", self.get_queryset())
+            words = self.filterset.form.cleaned_data["q"]
+            return search.engine().matching_many(filtered, words).order_by("-sort_key")
+
+        return ranked_in_time(page, self.object_list, newest_first)
 
 
 class SearchView(ContributionListView):

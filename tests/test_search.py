@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 
+from debates import search
+from debates.models import Contribution
 from debates.search import parse_web_query
 from tests.conftest import clear_caches
 from tests.factories import ContributionFactory, DebateFactory, SpeakerFactory
@@ -256,3 +258,12 @@ def test_web_query_parsing_follows_websearch_rules():
     assert query.excluded == (("ofsted",), ("kangaroo", "court"))
     assert parse_web_query('" * - NEAR(').groups == ((("near",),),)
     assert parse_web_query("the of and").is_empty
+
+
+@pytest.mark.parametrize("words", ["children", '"serious case"', "Munro -Ofsted", "Pelka OR Munro"])
+def test_matching_many_finds_exactly_what_matching_finds(seeded, words):
+    engine = search.engine()
+    rows = Contribution.objects.filter(house="commons")
+    expected = set(engine.matching(rows, words).values_list("key", flat=True))
+    assert expected  # each of these finds something in the seeds
+    assert set(engine.matching_many(rows, words).values_list("key", flat=True)) == expected
