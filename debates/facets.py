@@ -41,6 +41,14 @@ def count_cache_key(kind: str, version: int, counted: str) -> str:
     return f"{kind}:{version}:{hashlib.sha256(counted.encode()).hexdigest()}"
 
 
+def rows_cache_key(kind: str, rows: QuerySet, qualifier: object = "") -> str:
+    """The key of something counted of ``rows`` (a total, a timeline's years, whether a
+    search could be ranked), with ``qualifier`` for what else it depends on, under the
+    archive's current version."""
+    counted = f"{qualifier}|{counted_rows_sql(rows)}"
+    return count_cache_key(kind, ArchiveState.current_version(), counted)
+
+
 def counted_rows_sql(queryset: QuerySet) -> str | None:
     """The SQL that picks the rows ``queryset`` counts, whatever it selects or joins to
     show them: the pages and the API, which list the same rows with different columns,

@@ -20,8 +20,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from .facets import TIMED_OUT, TIMED_OUT_SECONDS, count_cache_key, counted_rows_sql
-from .models import ArchiveState
+from .facets import TIMED_OUT, TIMED_OUT_SECONDS, rows_cache_key
 from .timeouts import QueryTimedOut, time_limit
 
 # Past this many matches a search says "more than 10,000": nobody reads further than the
@@ -32,11 +31,8 @@ SEARCH_COUNT_LIMIT = 10_000
 def counted_once(rows: QuerySet, limit: int | None = None) -> int:
     """How many ``rows`` there are (at most ``limit`` + 1), from the counts cache or
     counted and kept there until the archive next changes."""
-    sql = counted_rows_sql(rows)
-    if sql is None:  # a filter no row can match
-        return 0
     counts_cache = caches["counts"]
-    key = count_cache_key("total", ArchiveState.current_version(), f"{limit}|{sql}")
+    key = rows_cache_key("total", rows, limit)
     total = counts_cache.get(key)
     if total is None:
         if limit is not None:
@@ -76,7 +72,7 @@ def ranked_in_time(
     matches in an indexed order), and True. A search found too slow to rank is not ranked
     again for a while, as facets found too slow to count are not counted."""
     counts_cache = caches["counts"]
-    key = count_cache_key("ranking", ArchiveState.current_version(), str(counted_rows_sql(matches)))
+    key = rows_cache_key("ranking", matches)
     if counts_cache.get(key) != TIMED_OUT:
         try:
             with time_limit(settings.SEARCH_RANK_TIME_LIMIT):

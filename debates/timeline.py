@@ -18,7 +18,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from . import facets
-from .models import ArchiveState
 from .timeouts import QueryTimedOut, time_limit
 
 # The chart's coordinate system (the SVG viewBox); CSS scales it to the width available.
@@ -184,9 +183,7 @@ def cached_per_year(
     given): the page then goes without its chart (None) rather than keep the visitor waiting.
     """
     counts_cache = caches["counts"]
-    key = facets.count_cache_key(
-        "timeline", ArchiveState.current_version(), str(facets.counted_rows_sql(contributions))
-    )
+    key = facets.rows_cache_key("timeline", contributions)
     counts = counts_cache.get(key)
     if counts is None:
         try:

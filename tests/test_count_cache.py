@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from debates import facets
 from debates.filters import ContributionFilter
 from debates.models import ArchiveState, Contribution
-from debates.paging import SearchPaginator
+from debates.paging import SearchPaginator, counted_once
 from debates.timeouts import QueryTimedOut
 from debates.views import ContributionListView
 from tests.conftest import SEED_SOURCES
@@ -215,3 +215,8 @@ def test_a_search_that_could_not_be_ranked_is_not_ranked_again_for_a_while(
 
     assert client.get("/search/", {"q": "children"}).context["unranked"]
     assert not client.get("/search/", {"q": "adoption"}).context["unranked"]
+
+
+def test_rows_no_filter_can_match_count_to_nothing(db):
+    impossible = Contribution.objects.filter(pk__in=[])
+    assert counted_once(impossible) == counted_once(impossible, 10) == 0
