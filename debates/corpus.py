@@ -22,17 +22,24 @@ import datetime
 import importlib
 import itertools
 import math
+import multiprocessing
+import os
+import queue
 import random
 import re
 import sqlite3
 import time
+import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Field, Model
 from django.utils.text import slugify
 
 from debates.importing.curation import TopicDefinition, load_topic_vocabulary
@@ -124,11 +131,42 @@ _WORD_ENDINGS = (
 
 @dataclass(frozen=True)
 class Vocabulary:
+    """Words drawn by weight with Walker's alias method: one random number and one
+    comparison a word, twice as fast as ``random.choices`` bisecting cumulative weights,
+    for the quarter of a billion words a corpus of a million speeches takes."""
+
     words: tuple[str, ...]
-    cumulative_weights: tuple[float, ...]
+    # Word i is drawn for x = random() * len(words) in [i, thresholds[i]), else aliases[i].
+    thresholds: tuple[float, ...]
+    aliases: tuple[str, ...]
+
+    @classmethod
+    def weighted(cls, words: Sequence[str], weights: Sequence[float]) -> Vocabulary:
+        count, total = len(words), sum(weights)
+        scaled = [weight * count / total for weight in weights]
+        share, alias = [1.0] * count, list(range(count))
+        small = [i for i, s in enumerate(scaled) if s < 1]
+        large = [i for i, s in enumerate(scaled) if s >= 1]
+        while small and large:
+            less, more = small.pop(), large.pop()
+            share[less], alias[less] = scaled[less], more
+            scaled[more] += scaled[less] - 1
+            (small if scaled[more] < 1 else large).append(more)
+        return cls(
+            words=tuple(words),
+            thresholds=tuple(index + s for index, s in enumerate(share)),
+            aliases=tuple(words[a] for a in alias),
+        )
 
     def sample(self, rng: random.Random, count: int) -> list[str]:
-        return rng.choices(self.words, cum_weights=self.cumulative_weights, k=count)
+        random_number, size = rng.random, len(self.words)
+        words, thresholds, aliases = self.words, self.thresholds, self.aliases
+        drawn = []
+        for _ in range(count):
+            x = random_number() * size
+            index = int(x)
+            drawn.append(words[index] if x < thresholds[index] else aliases[index])
+        return drawn
 
 
 def seed_paragraphs(sources_dir: Path) -> list[str]:
@@ -162,8 +200,8 @@ def build_vocabulary(paragraphs: Sequence[str], rng: random.Random) -> Vocabular
         if word.lower() not in seen:
             seen.add(word.lower())
             words.append(word)
-    weights = (1 / (rank + ZIPF_OFFSET) ** ZIPF_EXPONENT for rank in range(len(words)))
-    return Vocabulary(tuple(words), tuple(itertools.accumulate(weights)))
+    weights = [1 / (rank + ZIPF_OFFSET) ** ZIPF_EXPONENT for rank in range(len(words))]
+    return Vocabulary.weighted(words, weights)
 
 
 def _made_up_word(rng: random.Random) -> str:
@@ -829,11 +867,13 @@ def existing_archive_rows() -> dict[str, int]:
     return {label: count for label, count in counts.items() if count}
 
 
-_GIN_INDEX = next(s for s in search_migration.POSTGRESQL_FORWARD if "CREATE INDEX" in s)
-_GIN_INDEX_NAME = _GIN_INDEX.split()[2]  # "CREATE INDEX <name> ON ..."
 _FTS_TRIGGERS = [s for s in search_migration.SQLITE_FORWARD if "CREATE TRIGGER" in s]
 _FTS_TRIGGER_DROPS = [s for s in search_migration.SQLITE_BACKWARD if "DROP TRIGGER" in s]
 _FTS_REBUILD = next(s for s in search_migration.SQLITE_FORWARD if "'rebuild'" in s)
+
+# Filled by the load: every index and constraint on them but the primary key is set aside
+# and made again after it.
+LOADED_MODELS = (Contribution, ContributionTopic, Debate.topics.through)
 
 
 def compress_rows_quickly() -> None:
@@ -850,41 +890,225 @@ def compress_rows_quickly() -> None:
             cursor.execute("SET LOCAL default_toast_compression = 'lz4'")
 
 
-def set_search_index_aside() -> None:
-    """Stop maintaining the full-text index row by row for the load.
+def set_indexes_aside() -> list[str]:
+    """Stop maintaining the loaded tables' indexes row by row; returns the statements that
+    make them again, for ``restore_indexes`` once the rows are in.
 
-    PostgreSQL: inserting into a GIN index a row at a time costs more than the insert
-    itself; one build over the finished table is several times cheaper. The generated
-    tsvector column stays and is computed as rows arrive. SQLite: the triggers tokenise
-    each row into FTS5 as it arrives; one 'rebuild' reads the table once instead.
-    Call inside the loading transaction, so a failed load puts the index back as it was.
+    One build over a finished table sorts its entries once; an index maintained row by row
+    takes a b-tree (or GIN) insert per row, at random places for keys and fingerprints.
+    PostgreSQL: every index, unique constraint and foreign key but the primary keys (each
+    foreign key is then checked in one join instead of a trigger a row), the full-text GIN
+    index among them. SQLite: the indexes it lets go of (a column's UNIQUE stays), and the
+    triggers that tokenise each row into FTS5, rebuilt by one 'rebuild' instead.
+    Call inside the loading transaction, so a failed load puts everything back as it was.
     """
+    tables = [model._meta.db_table for model in LOADED_MODELS]
+    drops, restores = [], []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"DROP INDEX IF EXISTS {_GIN_INDEX_NAME}")
+            _check_pending_constraints(cursor)
+            # Foreign keys first (they depend on unique indexes), then unique constraints,
+            # then plain indexes; made again in the opposite order.
+            cursor.execute(
+                """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+                FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('f', 'u')
+                ORDER BY contype, conname""",
+                [tables],
+            )
+            for table, name, definition in cursor.fetchall():
+                drops.append(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                restores.insert(0, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            cursor.execute(
+                """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
+                WHERE indrelid = ANY(%s::regclass[]) AND NOT indisprimary
+                AND indexrelid NOT IN (SELECT conindid FROM pg_constraint)
+                ORDER BY 1""",
+                [tables],
+            )
+            for name, definition in cursor.fetchall():
+                drops.append(f"DROP INDEX {name}")
+                restores.insert(0, definition)
         elif connection.vendor == "sqlite":
-            for statement in _FTS_TRIGGER_DROPS:
-                cursor.execute(statement)
+            placeholders = ", ".join("%s" for _ in tables)
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name IN ({placeholders}) ORDER BY name",
+                tables,
+            )
+            for name, definition in cursor.fetchall():
+                drops.append(f'DROP INDEX "{name}"')
+                restores.append(definition)
+            drops += _FTS_TRIGGER_DROPS
+            restores += [_FTS_REBUILD, *_FTS_TRIGGERS]
+        for statement in drops:
+            cursor.execute(statement)
+    return restores
 
 
-def rebuild_search_index() -> None:
+def restore_indexes(statements: Sequence[str]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Django's foreign keys are checked at commit; PostgreSQL will not index a
-            # table with checks pending, so they run now (as Django's migrations do).
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            # A GIN build sorts its entries in memory; the 64MB default spills to disk.
+            _check_pending_constraints(cursor)
+            # Index builds sort in memory; the 64MB default spills a GIN build to disk.
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            cursor.execute(_GIN_INDEX)
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        elif connection.vendor == "sqlite":
-            cursor.execute(_FTS_REBUILD)
-            for statement in _FTS_TRIGGERS:
-                cursor.execute(statement)
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def _check_pending_constraints(cursor) -> None:
+    """Django's foreign keys are checked at commit; PostgreSQL will not index or alter a
+    table with checks pending, so the pending ones run now (as Django's migrations do) and
+    later ones wait for the commit again."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+PLAIN_VALUES = frozenset({str, int, type(None)})
+
+
+def database_values(fields: Sequence[Field], rows: Iterable[Sequence]) -> list[list]:
+    """Each row's values as the database driver takes them: strings, numbers and None as
+    they are, anything else (the paragraphs' JSON) as the field would send it."""
+    return [
+        [
+            value if type(value) in PLAIN_VALUES else field.get_db_prep_save(value, connection)
+            for field, value in zip(fields, row, strict=True)
+        ]
+        for row in rows
+    ]
+
+
+def insert_rows(model: type[Model], fields: Sequence[Field], values: Sequence[Sequence]) -> None:
+    """Insert rows of ``database_values`` as they are (no save(), no signals, no ids back):
+    PostgreSQL's COPY, else one prepared statement for every row. Several times faster than
+    bulk_create, which builds, and on PostgreSQL plans, one large statement a batch."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join("%s" for _ in fields)
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+
+
+CONTRIBUTION_FIELDS = Contribution._meta.concrete_fields
+TAG_FIELDS = [
+    ContributionTopic._meta.get_field(name)
+    for name in ("contribution", "topic", "provenance", "matched_phrase")
+]
+DEBATE_TOPIC_FIELDS = [Debate.topics.through._meta.get_field(name) for name in ("debate", "topic")]
+
+
+@dataclass
+class RowBatch:
+    """A batch of planned contributions as the rows that store them, ready to insert."""
+
+    contributions: list[list]  # values of CONTRIBUTION_FIELDS
+    tags: list[list]  # values of TAG_FIELDS
+    debate_topics: set[tuple[int, int]]  # (debate id, topic id) of each tag
+    datasette: list[tuple]  # DatasetteWriter's contributions rows
+
+
+class RowBuilder:
+    """Turns planned contributions into rows, numbering them from 1: the table is empty,
+    and the tags need the ids without a round trip for them. Needs no database, so it can
+    run beside the writes (``planned_in_background``)."""
+
+    def __init__(self, speakers: dict[str, Speaker], debates: dict[str, Debate], topics):
+        self.speakers, self.debates, self.topics = speakers, debates, topics
+        self.contributions = 0
+
+    def rows(self, plans: Sequence[ContributionPlan]) -> RowBatch:
+        batch = RowBatch([], [], set(), [])
+        contributions = []
+        for plan in plans:
+            speaker = self.speakers[plan.speaker.slug]
+            debate = self.debates[plan.debate.slug]
+            self.contributions += 1
+            row = Contribution(
+                pk=self.contributions,
+                key=plan.key,
+                debate=debate,
+                sequence=plan.sequence,
+                speaker=speaker,
+                display_name=plan.display_name,
+                role=plan.role,
+                party=speaker.party,
+                paragraphs=plan.paragraphs,
+                column_reference=plan.column_reference,
+                source_uri=plan.source_uri,
+                fingerprint=plan.fingerprint,
+            )
+            row.derive_fields()  # save() would; rows are inserted without it
+            contributions.append([field.value_from_object(row) for field in CONTRIBUTION_FIELDS])
+            for tag in plan.tags:
+                topic = self.topics[tag.topic_index]
+                batch.tags.append([row.pk, topic.pk, ContributionTopic.Provenance.RULE, tag.phrase])
+                batch.debate_topics.add((debate.pk, topic.pk))
+            batch.datasette.append(
+                (row.pk, row.key, debate.date.isoformat(), debate.house, debate.location)
+                + (debate.title, debate.slug, speaker.name, speaker.slug)
+                + (speaker.party.name if speaker.party else "", row.column_reference)
+                + (row.citation, row.search_text, row.sort_key)
+            )
+        batch.contributions = database_values(CONTRIBUTION_FIELDS, contributions)
+        batch.tags = database_values(TAG_FIELDS, batch.tags)
+        return batch
+
+
+class PlanningFailed(CorpusError):
+    """The planning process stopped with an error; the message carries its traceback."""
+
+
+def planned_in_background(batches: Callable[[], Iterator[RowBatch]]) -> Iterator[RowBatch]:
+    """What ``batches()`` yields, made in a child process that runs a few batches ahead, so
+    the planning (Python) and the writing (mostly the database server's work) each have a
+    core. In this process where there is one core or no fork(); the same rows either way,
+    since one planner plans them in the same order."""
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from batches()
+        return
+    context = multiprocessing.get_context("fork")
+    made = context.Queue(maxsize=4)
+
+    def plan() -> None:
+        try:
+            for batch in batches():
+                made.put(batch)
+            made.put(None)
+        except BaseException:
+            made.put(PlanningFailed(traceback.format_exc()))
+
+    # Forked after the speakers and debates are written: the child has their ids, and
+    # never touches the database connection it inherits.
+    planner = context.Process(target=plan, name="corpus planner", daemon=True)
+    planner.start()
+    try:
+        while True:
+            try:
+                batch = made.get(timeout=1)
+            except queue.Empty:
+                if not planner.is_alive():
+                    raise PlanningFailed(
+                        f"the planning process stopped (exit code {planner.exitcode})"
+                    ) from None
+                continue
+            if batch is None:
+                return
+            if isinstance(batch, PlanningFailed):
+                raise batch
+            yield batch
+    finally:
+        if planner.is_alive():
+            planner.terminate()
+        planner.join()
 
 
 class ArchiveWriter:
-    """Writes planned rows with bulk_create: no per-row queries, no signals."""
+    """Writes planned rows in bulk: no per-row queries, no signals."""
 
     def __init__(self, batch_size: int):
         if not connection.features.can_return_rows_from_bulk_insert:
@@ -897,7 +1121,7 @@ class ArchiveWriter:
         self.topics: list[Topic] = []
         self.speakers: dict[str, Speaker] = {}
         self.debates: dict[str, Debate] = {}
-        self.debate_topics: dict[int, set[int]] = {}
+        self.debate_topics: set[tuple[int, int]] = set()
         self.topic_tags = 0
 
     def write_parties(self, parties: Sequence[PartyName]) -> None:
@@ -970,55 +1194,21 @@ class ArchiveWriter:
         )
         self.debates = {debate.slug: debate for debate in debates}
 
-    def write_contributions(self, plans: Sequence[ContributionPlan]) -> list[Contribution]:
-        rows = []
-        for plan in plans:
-            debate = self.debates[plan.debate.slug]
-            speaker = self.speakers[plan.speaker.slug]
-            row = Contribution(
-                key=plan.key,
-                debate=debate,
-                sequence=plan.sequence,
-                speaker=speaker,
-                display_name=plan.display_name,
-                role=plan.role,
-                party=speaker.party,
-                paragraphs=plan.paragraphs,
-                column_reference=plan.column_reference,
-                source_uri=plan.source_uri,
-                fingerprint=plan.fingerprint,
-            )
-            row.derive_fields()  # bulk_create skips save(), which would
-            rows.append(row)
-        rows = Contribution.objects.bulk_create(rows, batch_size=self.batch_size)
-        tags = []
-        for plan, row in zip(plans, rows, strict=True):
-            for tag in plan.tags:
-                topic = self.topics[tag.topic_index]
-                tags.append(
-                    ContributionTopic(
-                        contribution=row,
-                        topic=topic,
-                        provenance=ContributionTopic.Provenance.RULE,
-                        matched_phrase=tag.phrase,
-                    )
-                )
-                self.debate_topics.setdefault(row.debate_id, set()).add(topic.pk)
-        ContributionTopic.objects.bulk_create(tags, batch_size=self.batch_size)
-        self.topic_tags += len(tags)
-        return rows
+    def write_contributions(self, batch: RowBatch) -> None:
+        insert_rows(Contribution, CONTRIBUTION_FIELDS, batch.contributions)
+        insert_rows(ContributionTopic, TAG_FIELDS, batch.tags)
+        self.debate_topics |= batch.debate_topics
+        self.topic_tags += len(batch.tags)
 
     def write_debate_topics(self) -> None:
         """Each debate's topics: the union of its contributions' topics."""
-        through = Debate.topics.through
-        Debate.topics.through.objects.bulk_create(
-            [
-                through(debate_id=debate_id, topic_id=topic_id)
-                for debate_id, topic_ids in sorted(self.debate_topics.items())
-                for topic_id in sorted(topic_ids)
-            ],
-            batch_size=self.batch_size,
-        )
+        insert_rows(Debate.topics.through, DEBATE_TOPIC_FIELDS, sorted(self.debate_topics))
+
+    def finish(self) -> None:
+        """Move the id sequence past the ids given here, as if the database had given them."""
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), [Contribution]):
+                cursor.execute(statement)
 
 
 # Writing the Datasette file ---------------------------------------------------------------
@@ -1068,13 +1258,13 @@ class DatasetteWriter:
         if path.exists():
             raise CorpusError(f"{path} already exists; remove it or choose another path.")
         self.path = path
-        self.database = sqlite3.connect(path)
+        # Indexed in a thread of its own (build_indexes), handed over, never shared.
+        self.database = sqlite3.connect(path, check_same_thread=False)
         # A new file, thrown away if the load fails: nothing to protect with a journal.
         self.database.execute("PRAGMA journal_mode = OFF")
         self.database.execute("PRAGMA synchronous = OFF")
         for statement in DATASETTE_SCHEMA:
             self.database.execute(statement)
-        self.contributions = 0
 
     def write_speakers(self, plans: Sequence[SpeakerPlan]) -> None:
         self.database.executemany(
@@ -1095,24 +1285,18 @@ class DatasetteWriter:
             ],
         )
 
-    def write_contributions(self, rows: Sequence[Contribution]) -> None:
-        values = []
-        for row in rows:
-            self.contributions += 1
-            debate, speaker = row.debate, row.speaker
-            values.append(
-                (self.contributions, row.key, debate.date.isoformat(), debate.house)
-                + (debate.location, debate.title, debate.slug, speaker.name, speaker.slug)
-                + (row.party.name if row.party else "", row.column_reference, row.citation)
-                + (row.search_text, row.sort_key)
-            )
+    def write_contributions(self, rows: Sequence[tuple]) -> None:
         self.database.executemany(
-            "INSERT INTO contributions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values
+            "INSERT INTO contributions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
         )
 
-    def finish(self) -> None:
+    def build_indexes(self) -> None:
+        """The indexes and the full-text table, once every row is in; may run in another
+        thread than the rows' writes (never at the same time)."""
         for statement in (*DATASETTE_INDEXES, *DATASETTE_FTS):
             self.database.execute(statement)
+
+    def finish(self) -> None:
         self.database.commit()
         self.database.close()
 
@@ -1135,13 +1319,13 @@ def generate_corpus(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     datasette_path: Path | None = None,
-    keep_search_index: bool = False,
+    keep_indexes: bool = False,
     progress: Progress | None = None,
 ) -> GenerationReport:
     """Plan and write the corpus in one transaction: all of it or, on any error, none.
 
-    ``keep_search_index`` maintains the full-text index row by row instead of rebuilding
-    it after the load: slower, kept to measure what the rebuild saves.
+    ``keep_indexes`` maintains every index row by row instead of building them after the
+    load (``set_indexes_aside``): slower, kept to measure what building after saves.
     """
     started = time.perf_counter()
     size = CorpusSize.for_contributions(contributions)
@@ -1158,6 +1342,9 @@ def generate_corpus(
     planner = ContributionPlanner(random_stream("contributions"), speakers, definitions, vocabulary)
 
     datasette = DatasetteWriter(datasette_path) if datasette_path else None
+    # Datasette's indexes are built while the archive's are: SQLite in this process, the
+    # archive's database server (or SQLite, releasing the GIL) on the other core.
+    background = ThreadPoolExecutor(max_workers=1)
     try:
         with transaction.atomic():
             writer = ArchiveWriter(batch_size)
@@ -1169,28 +1356,37 @@ def generate_corpus(
             if datasette:
                 datasette.write_speakers(speakers)
                 datasette.write_debates(debates)
-            if not keep_search_index:
-                set_search_index_aside()
-            planned = itertools.chain.from_iterable(map(planner.contributions, debates))
+            set_aside = [] if keep_indexes else set_indexes_aside()
+            builder = RowBuilder(writer.speakers, writer.debates, writer.topics)
+
+            def batches() -> Iterator[RowBatch]:
+                planned = itertools.chain.from_iterable(map(planner.contributions, debates))
+                return map(builder.rows, in_batches(planned, batch_size))
+
             written = 0
-            for batch in in_batches(planned, batch_size):
-                rows = writer.write_contributions(batch)
+            for batch in planned_in_background(batches):
+                writer.write_contributions(batch)
                 if datasette:
-                    datasette.write_contributions(rows)
-                written += len(rows)
+                    datasette.write_contributions(batch.datasette)
+                written += len(batch.contributions)
                 if progress:
                     progress(written, size.contributions)
             writer.write_debate_topics()
-            if not keep_search_index:
-                rebuild_search_index()
-            # bulk_create sends no signals: the archive's Last-Modified moves once, here.
+            writer.finish()
+            datasette_indexed = background.submit(datasette.build_indexes) if datasette else None
+            restore_indexes(set_aside)
+            # No signals were sent: the archive's Last-Modified moves once, here.
             ArchiveState.touch()
-        if datasette:
+        if datasette_indexed:
+            datasette_indexed.result()
             datasette.finish()
     except BaseException:
+        background.shutdown()  # the file is in use until its indexes are done
         if datasette:
             datasette.abandon()
         raise
+    finally:
+        background.shutdown()
     return GenerationReport(
         contributions=written,
         debates=len(debates),

@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import random
 import re
 import sqlite3
 from collections import Counter
@@ -13,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from debates.corpus import CorpusSize, column_range, session_of
+from debates.corpus import CorpusSize, Vocabulary, column_range, session_of
 from debates.importing.curation import load_topic_vocabulary
 from debates.models import (
     ArchiveState,
@@ -234,6 +235,15 @@ def test_refuses_an_existing_datasette_file_and_leaves_the_archive_empty(tmp_pat
     with pytest.raises(CommandError, match="already exists"):
         generate(datasette=path)
     assert not Contribution.objects.exists()
+
+
+@pytest.mark.django_db(databases=[])
+def test_words_are_drawn_in_proportion_to_their_weights():
+    weights = [50, 20, 15, 10, 4, 1]
+    vocabulary = Vocabulary.weighted(list("abcdef"), weights)
+    drawn = Counter(vocabulary.sample(random.Random(3), 200_000))
+    for word, weight in zip("abcdef", weights, strict=True):
+        assert drawn[word] / 200_000 == pytest.approx(weight / 100, abs=0.005)
 
 
 def test_hansard_column_ranges_and_sessions():

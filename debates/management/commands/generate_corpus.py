@@ -45,13 +45,13 @@ class Command(BaseCommand):
             help="Also write the corpus as a new SQLite file laid out for Datasette.",
         )
         parser.add_argument(
-            "--keep-search-index",
+            "--keep-indexes",
             action="store_true",
-            help="Maintain the full-text index row by row instead of rebuilding it after "
-            "the load (slower; to measure what the rebuild saves).",
+            help="Maintain every index row by row instead of building them after the load "
+            "(slower; to measure what building after saves).",
         )
 
-    def handle(self, *args, contributions, seed, batch_size, datasette, keep_search_index, **_):
+    def handle(self, *args, contributions, seed, batch_size, datasette, keep_indexes, **_):
         if existing := existing_archive_rows():
             found = ", ".join(f"{count:,} {label}" for label, count in existing.items())
             raise CommandError(
@@ -65,7 +65,7 @@ class Command(BaseCommand):
                 seed,
                 batch_size=batch_size,
                 datasette_path=datasette,
-                keep_search_index=keep_search_index,
+                keep_indexes=keep_indexes,
                 progress=self._progress if sys.stderr.isatty() else None,
             )
         except CorpusError as error:
