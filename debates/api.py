@@ -10,6 +10,8 @@ import csv
 import hashlib
 from collections.abc import Callable, Iterator
 
+from django.conf import settings
+from django.core.cache import caches
 from django.http import StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
@@ -26,6 +28,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import exceptions, pagination, renderers, routers, serializers, viewsets
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
@@ -320,6 +323,16 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
         super().initial(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
+        csv_wanted = request.accepted_renderer.format == "csv"
+        # A page of a list is kept until the archive changes, as a page of the site is
+        # (views.cached_per_archive_version): its data, which the JSON and the browsable
+        # API render alike.
+        page_key = facets.count_cache_key(
+            "api-list", _archive_state(request).version, request.build_absolute_uri()
+        )
+        if not csv_wanted and (kept := caches["pages"].get(page_key)) is not None:
+            data, headers = kept
+            return Response(data, headers=headers)
         self.paginator.check_parameters(request)
         # What DjangoFilterBackend.filter_queryset does, keeping the filterset: the facets
         # count with its cleaned values instead of validating every slug a second time.
@@ -327,11 +340,17 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
         if filterset is not None and not filterset.is_valid():
             raise translate_validation(filterset.errors)
         queryset = filterset.qs if filterset is not None else self.get_queryset()
-        if request.accepted_renderer.format == "csv":
+        if csv_wanted:
             return self.stream_csv(queryset)
         page = self.paginate_queryset(queryset)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        response.data["facets"] = self.facets(filterset)
+        counted = self.facets(filterset)
+        response.data["facets"] = counted
+        complete = all(facet["counted"] for facet in counted)
+        # Short of some counts, kept briefly, as a page of the site is (views.briefly_cached).
+        seconds = settings.PAGE_CACHE_SECONDS if complete else settings.DEGRADED_PAGE_SECONDS
+        headers = {name: response[name] for name in ("Link",) if response.has_header(name)}
+        caches["pages"].set(page_key, (response.data, headers), seconds)
         return response
 
     def get_facet_queryset(self):

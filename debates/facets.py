@@ -231,7 +231,7 @@ CONTRIBUTION_FACETS = (
         "house", "House", houses("house"), by_value=True, count_tally=houses("house", TALLIED)
     ),
     FacetSpec("year", "Year", sort_key_years(), by_value=True, count_tally=tallied_years()),
-    FacetSpec("topic", "Topic", topics()),
+    FacetSpec("topic", "Topic", topics(), count_tally=related("topic", "name", n=TALLIED)),
     FacetSpec("speaker", "Speaker", related("speaker", "name")),
     FacetSpec(
         "party",
@@ -262,18 +262,27 @@ SPEAKER_FACETS = (
 def tally_without(filterset: FilterSet, name: str, base: QuerySet) -> QuerySet | None:
     """The ContributionTally rows that stand for the contributions a facet counts (every
     valid filter applied except ``name``), or None if the tally cannot say: a filter it
-    has no column for (a speaker, a search), or a page's own restriction on ``base``."""
+    has no column for (a speaker, a search), several topics (a contribution with two of
+    them would count twice), or a page's own restriction on ``base``.
+
+    The topic facet counts the tally's topic rows; any other facet, its rows for every
+    contribution, or for those of the one topic chosen.
+    """
     if base.model is not Contribution or base.query.where:
         return None
-    condition = Q()
+    condition, topic_rows = Q(), name == "topic"
     for filter_name, value in filterset.form.cleaned_data.items():
         # An unused filter cleans to None, an empty list or an empty queryset of choices
         if filter_name in (name, "sort") or not value:
             continue
-        if filter_name not in TALLY_FILTERS:
+        if filter_name == "topic" and len(value) == 1:
+            condition &= Q(topic__in=value)
+            topic_rows = True
+        elif filter_name in TALLY_FILTERS:
+            condition &= TALLY_FILTERS[filter_name](value)
+        else:
             return None
-        condition &= TALLY_FILTERS[filter_name](value)
-    return ContributionTally.objects.filter(condition)
+    return ContributionTally.objects.filter(condition, topic__isnull=not topic_rows)
 
 
 def queryset_without(filterset: FilterSet, name: str, queryset: QuerySet) -> QuerySet:

@@ -8,11 +8,13 @@ built from a permanent slug or key, never from a primary key that a re-import co
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 import time
 from functools import reduce
 
-from django.db import models, transaction
+from django.conf import settings
+from django.db import connection, models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce, Substr
 from django.urls import reverse
@@ -467,20 +469,20 @@ class Contribution(NaturalKeyModel):
         ]
         indexes = [
             models.Index(fields=["speaker", "debate"]),
-            # Listings filtered by House or party, newest first, read in index order.
-            models.Index(fields=["house", "sort_key"]),
+            # Listings filtered by party or location, newest first, read in index order (by
+            # House: the first facet index below).
             models.Index(fields=["party", "sort_key"]),
             models.Index(fields=["location", "sort_key"]),
-            # Facets filtered by House or party: each facet reads one narrow index range
-            # (its value and the other facets' columns) instead of thousands of 5 kB rows.
-            # At 1M contributions on SQLite, the speaker facet of house=commons went from
-            # 2.6 s to 0.07 s (bench/NOTES.md).
+            # Facets filtered by House, party and years: each facet reads one narrow index
+            # range (those values, then the other facets' columns) instead of thousands of
+            # 5 kB rows. At 1M contributions on PostgreSQL, the speaker facet of one House,
+            # party and year went from 137 ms to 0.9 ms (bench/NOTES.md).
             models.Index(
-                fields=["house", "speaker", "party", "debate", "location", "sort_key"],
+                fields=["house", "sort_key", "party", "speaker", "debate", "location"],
                 name="contribution_house_facets",
             ),
             models.Index(
-                fields=["party", "house", "speaker", "debate", "location", "sort_key"],
+                fields=["party", "house", "sort_key", "speaker", "debate", "location"],
                 name="contribution_party_facets",
             ),
         ]
@@ -645,10 +647,25 @@ class ArchiveState(models.Model):
     def current(cls) -> ArchiveState:
         return cls.objects.filter(pk=1).first() or cls.touch()
 
+    # (when, version) of this process's last read outside a transaction: see current_version.
+    _version_read: tuple[float, int] | None = None
+
     @classmethod
     def current_version(cls) -> int:
-        """The version alone, for cache keys: one read, and never a write (0 before any)."""
-        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+        """The version alone, for cache keys: one read, and never a write (0 before any).
+
+        Every page reads it for its cache key, so a process trusts the version it last read
+        for settings.ARCHIVE_VERSION_SECONDS: a page served whole from the cache then costs
+        no query at all, and an import shows that much later. A read inside a transaction is
+        not kept: the transaction may yet roll back, or see what others cannot see yet.
+        """
+        now = time.monotonic()
+        if (read := cls._version_read) and now - read[0] < settings.ARCHIVE_VERSION_SECONDS:
+            return read[1]
+        version = cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+        if not connection.in_atomic_block:
+            cls._version_read = (now, version)
+        return version
 
     @classmethod
     def tally_is_current(cls) -> bool:
@@ -658,6 +675,7 @@ class ArchiveState(models.Model):
     def touch(cls) -> ArchiveState:
         # Whole seconds: HTTP dates have no finer grain, so If-Modified-Since compares true.
         now = timezone.now().replace(microsecond=0)
+        cls._version_read = None  # this process sees its own change at once
         updated = cls.objects.filter(pk=1).update(changed=now, version=models.F("version") + 1)
         if not updated:
             # A new archive starts from the clock (microseconds), not from 1: the counts
@@ -670,27 +688,48 @@ class ArchiveState(models.Model):
 
 class ContributionTallyQuerySet(models.QuerySet):
     def refresh(self) -> int:
-        """Count the contributions again, in one grouped query, and mark the tally current
-        for the archive's version; returns how many tally rows there are.
+        """Count the contributions again, in one grouped query, and their topic tags in
+        another, and mark the tally current for the archive's version; returns how many
+        tally rows there are.
 
         The version is read first: if an import commits while this counts, the tally is
         labelled with the version before it, and no page trusts it until the next refresh.
         """
         with transaction.atomic():
             version = ArchiveState.current_version()
-            groups = (
+            contributions = (
                 Contribution.objects.order_by()
                 .annotate(year=Cast(Substr("sort_key", 1, 4), models.IntegerField()))
                 .values_list("house", "location", "party", "year")
                 .annotate(n=Count("*"))
             )
+            tags = (
+                ContributionTopic.objects.order_by()
+                .annotate(year=Cast(Substr("contribution__sort_key", 1, 4), models.IntegerField()))
+                .values_list(
+                    "contribution__house",
+                    "contribution__location",
+                    "contribution__party",
+                    "year",
+                    "topic",
+                )
+                .annotate(n=Count("*"))
+            )
             self.all().delete()
+            rows = itertools.chain(
+                ((*group, None, n) for *group, n in contributions.iterator()), tags.iterator()
+            )
             tally = self.bulk_create(
                 (
                     self.model(
-                        house=house, location=location, party_id=party, year=year, contributions=n
+                        house=house,
+                        location=location,
+                        party_id=party,
+                        year=year,
+                        topic_id=topic,
+                        contributions=n,
                     )
-                    for house, location, party, year, n in groups.iterator()
+                    for house, location, party, year, topic, n in rows
                 ),
                 batch_size=1000,
             )
@@ -699,20 +738,24 @@ class ContributionTallyQuerySet(models.QuerySet):
 
 
 class ContributionTally(models.Model):
-    """How many contributions each (House, location, party, year) has: a summary of the
-    contributions table, thousands of rows for millions, refreshed after every import
-    (debates.warming).
+    """How many contributions each (House, location, party, year) has, and how many of
+    them carry each topic: a summary of the contributions, thousands of rows for
+    millions, refreshed after every import (debates.warming).
 
     Facets that group and filter by these columns alone count from it (debates.facets):
     the year facet of a House and party, say, reads a few hundred rows instead of a
-    hundred thousand. It is used only while ArchiveState.tallied_version is current, so
-    a write it has not seen (an admin edit) sends facets back to the contributions.
+    hundred thousand, and the topic facet of a year reads that year's topic rows instead
+    of joining its contributions to their tags. It is used only while
+    ArchiveState.tallied_version is current, so a write it has not seen (an admin edit)
+    sends facets back to the contributions.
     """
 
     house = models.CharField(max_length=10, choices=House.choices)
     location = models.CharField(max_length=100, blank=True)
     party = models.ForeignKey(Party, null=True, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
+    # Null: every contribution of the group; a topic: those of them tagged with it.
+    topic = models.ForeignKey(Topic, null=True, on_delete=models.CASCADE, related_name="+")
     contributions = models.PositiveIntegerField()
 
     objects = ContributionTallyQuerySet.as_manager()
@@ -720,9 +763,12 @@ class ContributionTally(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["house", "location", "party", "year"], name="unique_contribution_tally"
+                fields=["house", "location", "party", "year", "topic"],
+                name="unique_contribution_tally",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.house} {self.location} {self.party_id} {self.year}: {self.contributions}"
+        topic = f" topic {self.topic_id}" if self.topic_id else ""
+        place = f"{self.house} {self.location} {self.party_id} {self.year}{topic}"
+        return f"{place}: {self.contributions}"

@@ -4,6 +4,9 @@ Nested objects are small summaries with their own `url`, so a client can follow 
 instead of guessing routes. Nothing here exposes a primary key.
 """
 
+from urllib.parse import quote
+
+from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -24,10 +27,48 @@ class HtmlUrlField(serializers.Field):
         return request.build_absolute_uri(url) if request else url
 
 
+class TemplatedUrls:
+    """Links to an API route made from one reverse() of it per response, not one per object.
+
+    A page of 50 contributions links to its debate, speaker, party and topics: some 300
+    reverse() calls, a third of the time the page took to serialise. The route is reversed
+    once with a placeholder for the slug or key (which the routes' own pattern admits),
+    made absolute, and filled in for each object.
+    """
+
+    PLACEHOLDER = "templated-url-lookup"
+
+    def get_url(self, obj, view_name, request, format):
+        if format or request is None:  # a suffixed or relative URL: DRF's own way
+            return super().get_url(obj, view_name, request, format)
+        lookup = getattr(obj, self.lookup_field)
+        if lookup in (None, ""):
+            return None
+        templates = self.context.setdefault("url_templates", {})
+        if view_name not in templates:
+            kwargs = {self.lookup_url_kwarg: self.PLACEHOLDER}
+            templates[view_name] = self.reverse(view_name, kwargs=kwargs, request=request)
+        # Quoted as reverse() quotes a URL's arguments.
+        value = quote(str(lookup), safe=RFC3986_SUBDELIMS + "/~:@")
+        return templates[view_name].replace(self.PLACEHOLDER, value)
+
+    def to_representation(self, value):
+        # A plain string, not DRF's Hyperlink, which carries the object it names: a list
+        # kept in the pages cache would otherwise pickle every row's model instances.
+        url = super().to_representation(value)
+        return None if url is None else str(url)
+
+
+class ApiUrlField(TemplatedUrls, serializers.HyperlinkedIdentityField):
+    pass
+
+
+class ApiRelatedUrlField(TemplatedUrls, serializers.HyperlinkedRelatedField):
+    pass
+
+
 def api_url(view_name: str, lookup_field: str = "slug"):
-    return serializers.HyperlinkedIdentityField(
-        view_name=f"api:{view_name}", lookup_field=lookup_field
-    )
+    return ApiUrlField(view_name=f"api:{view_name}", lookup_field=lookup_field)
 
 
 class PartySummarySerializer(serializers.ModelSerializer):
@@ -72,7 +113,7 @@ class TaggedTopicSerializer(serializers.ModelSerializer):
 
     name = serializers.CharField(source="topic.name")
     slug = serializers.CharField(source="topic.slug")
-    url = serializers.HyperlinkedRelatedField(
+    url = ApiRelatedUrlField(
         source="topic", view_name="api:topic-detail", lookup_field="slug", read_only=True
     )
 

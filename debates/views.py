@@ -2,12 +2,14 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.db.models import Count, Max, Min
 from django.http import Http404, HttpResponse
+from django.middleware.cache import CacheMiddleware
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.decorators import method_decorator
-from django.views.decorators.cache import cache_page
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import decorator_from_middleware_with_args, method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -26,26 +28,36 @@ from .models import (
 )
 from .paging import CountedOncePaginator, SearchPaginator, ranked_in_time
 
-# How long a browser, or the server's cache, may keep a page built from one version of the
-# archive: an import shows on these pages after at most this long in a browser, and at
-# once from the server (its key names the version).
-PAGE_CACHE_SECONDS = 10 * 60
-
 
 def cached_per_archive_version(view):
-    """Serve a whole page from the cache until the archive next changes (an import or an
-    admin edit moves its version on; see debates.signals).
+    """Serve a whole page from the "pages" cache until the archive next changes (an import
+    or an admin edit moves its version on; see debates.signals): a cache lookup instead of
+    building the page, for permalinks above all, and for lists and searches asked for again.
 
-    For pages people link to and that never change in between, a permalink above all: one
-    read of the version and one cache lookup instead of building the page.
+    Kept settings.PAGE_CACHE_SECONDS, here and in browsers, unless the view set a shorter
+    max-age (``briefly_cached``).
     """
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        prefix = f"page:{ArchiveState.current_version()}"
-        return cache_page(PAGE_CACHE_SECONDS, key_prefix=prefix)(view)(request, *args, **kwargs)
+        cached = decorator_from_middleware_with_args(CacheMiddleware)(
+            cache_timeout=settings.PAGE_CACHE_SECONDS,
+            page_timeout=None,  # the response's max-age, if it has one, else cache_timeout
+            cache_alias="pages",
+            key_prefix=f"page:{ArchiveState.current_version()}",
+        )
+        return cached(view)(request, *args, **kwargs)
 
     return cached_view
+
+
+def briefly_cached(response):
+    """Keep a page built short of something it could not do in time (facets left
+    uncounted, a search left unranked) for settings.DEGRADED_PAGE_SECONDS only: it would be
+    built the same way until the counts time out no more, and counts made meanwhile (by
+    warm_counts, say) then show within that time."""
+    patch_cache_control(response, max_age=settings.DEGRADED_PAGE_SECONDS)
+    return response
 
 
 class HomeView(TemplateView):
@@ -71,6 +83,7 @@ class HomeView(TemplateView):
         return context
 
 
+@method_decorator(cached_per_archive_version, name="get")
 class FacetedListView(FilterView):
     """A filtered, faceted, paginated list whose bad parameters get a 400 that names them.
 
@@ -97,6 +110,7 @@ class FacetedListView(FilterView):
             else []
         )
         context["selected"] = any(v.selected for facet in context["facets"] for v in facet.values)
+        self.complete = all(facet.counted for facet in context["facets"])
         context["errors"] = {} if valid else self.filterset.errors
         context["sort_choices"] = self.sort_choices
         context["date_filters"] = [
@@ -117,7 +131,8 @@ class FacetedListView(FilterView):
     def render_to_response(self, context, **kwargs):
         if not self.filterset.is_valid():
             kwargs["status"] = 400
-        return super().render_to_response(context, **kwargs)
+        response = super().render_to_response(context, **kwargs)
+        return response if self.complete else briefly_cached(response)
 
     def paginate_queryset(self, queryset, page_size):
         try:
@@ -157,6 +172,7 @@ class ContributionListView(FacetedListView):
             context["no_search_words"] = search.parse_web_query(context["q"]).is_empty
             context["sort_choices"] = (("", "Most relevant"), *self.sort_choices)
             rows, context["unranked"] = self.search_page_rows(context["page_obj"])
+            self.complete &= not context["unranked"]
             # Highlighted snippets for the rows on this page only, in one query.
             snippets = search.engine().snippets([row.pk for row in rows], context["q"])
             for row in rows:
@@ -267,15 +283,18 @@ class SpeakerDetailView(FacetedListView):
 
     def get_context_data(self, **kwargs):
         feed = reverse("debates:speaker-feed", kwargs={"slug": self.speaker.slug})
-        return super().get_context_data(
+        # All their contributions, whatever the filters: the chart is of the speaker.
+        chart = timeline.contribution_timeline(
+            self.speaker.contributions.all(), speaker=self.speaker.slug
+        )
+        context = super().get_context_data(
             speaker=self.speaker,
             feed_url=feeds.feed_link(self.request, feed),
-            # All their contributions, whatever the filters: the chart is of the speaker.
-            timeline=timeline.contribution_timeline(
-                self.speaker.contributions.all(), speaker=self.speaker.slug
-            ),
+            timeline=chart,
             **kwargs,
         )
+        self.complete &= chart is not None  # no chart: none to draw, or not counted in time
+        return context
 
 
 class TopicDetailView(DetailView):

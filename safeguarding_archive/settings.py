@@ -200,13 +200,25 @@ if redis_url := os.environ.get("REDIS_URL"):
             "KEY_PREFIX": "counts",
             "TIMEOUT": COUNTS_CACHE_SECONDS,
         },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "pages",
+        },
     }
 else:
     CACHES = {
-        # Per process; big enough for a few thousand pages and throttle counters.
+        # Per process: throttle counters.
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        # Whole pages and API lists (tens of kB each) per version of the archive: a
+        # thousand of them, some 30-50 MB per process.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
         },
         "counts": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -217,6 +229,18 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 3},
         },
     }
+
+# How long a browser, or the "pages" cache, may keep a page built from one version of the
+# archive: an import shows on these pages after at most this long in a browser, and at
+# once from the server (its keys name the version).
+PAGE_CACHE_SECONDS = 10 * 60
+# How long they may keep a page built short of some of its counts (or of a search's
+# ranking) for want of time: soon built again, to show what has been counted meanwhile.
+DEGRADED_PAGE_SECONDS = 60
+
+# Seconds an app server trusts the archive's version it last read (the key of every cached
+# page and count): an import shows on other servers' pages at most this much later.
+ARCHIVE_VERSION_SECONDS = float(os.environ.get("ARCHIVE_VERSION_SECONDS", "1"))
 
 # Seconds a page may spend counting its facets (cached counts are free). Past it the
 # page still lists every matching row and says which facets were left uncounted.

@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 
+from debates.models import ArchiveState
+
 SOURCES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
 SEED_SOURCES = sorted(str(path) for path in SOURCES_DIR.glob("*.txt"))
 
@@ -31,12 +33,13 @@ def _fresh_cache(settings):
         },
     }
     clear_caches()
+    ArchiveState._version_read = None  # each test reads the version of its own database
 
 
 def clear_caches():
-    """Forget throttle counts and whole pages (the default cache) and facet and timeline
+    """Forget throttle counts (the default cache), whole pages and facet and timeline
     counts: each test, and each visit a test measures as a first, starts with none."""
-    for alias in ("default", "counts"):
+    for alias in ("default", "pages", "counts"):
         caches[alias].clear()
 
 

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import caches
 
 from debates.models import ArchiveState, Contribution
 from tests.factories import ContributionFactory, DebateFactory
@@ -274,3 +275,30 @@ def test_api_list_queries_do_not_grow_with_rows(db, client, resource):
     few = count()
     ContributionFactory.create_batch(12)
     assert count() == few
+
+
+def test_api_lists_are_built_once_per_archive_version(seeded, client, django_assert_num_queries):
+    path = "/api/v1/contributions/?house=commons&page_size=5"
+    first = client.get(path)
+
+    with django_assert_num_queries(1):  # the archive's state: ETag, Last-Modified, cache key
+        again = client.get(path)
+    assert again.json() == first.json()
+    assert again["Link"] == first["Link"]
+    # The same data in every format the list speaks.
+    assert client.get(path, HTTP_ACCEPT="text/csv")["Content-Type"].startswith("text/csv")
+
+    Contribution.objects.filter(house="commons").update(display_name="Renamed Member")
+    ArchiveState.touch()  # at commit, which a test never reaches
+    assert client.get(path).json()["results"][0]["display_name"] == "Renamed Member"
+
+
+def test_api_lists_short_of_their_counts_are_kept_briefly(seeded, client, settings):
+    settings.FACET_TIME_LIMIT = 0
+    settings.DEGRADED_PAGE_SECONDS = 0  # as if the minute they are kept had passed
+    path = "/api/v1/contributions/?house=commons"
+    assert not any(facet["counted"] for facet in client.get(path).json()["facets"])
+
+    settings.FACET_TIME_LIMIT = 5
+    caches["counts"].clear()  # forget that they ran out of time: the list is built again
+    assert all(facet["counted"] for facet in client.get(path).json()["facets"])

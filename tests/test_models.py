@@ -1,9 +1,18 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
-from debates.models import Contribution, Debate, House, Speaker, SpeakerName, unique_slug
+from debates.models import (
+    ArchiveState,
+    Contribution,
+    Debate,
+    House,
+    Speaker,
+    SpeakerName,
+    unique_slug,
+)
 from tests.factories import ContributionFactory, DebateFactory, SpeakerFactory
 
 
@@ -105,3 +114,28 @@ def test_sort_key_orders_by_sitting_and_follows_a_corrected_date(db):
     early.debate.date = datetime.date(2013, 1, 1)
     early.debate.save()
     assert list(Contribution.objects.for_listing()) == [early, late]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_trusts_the_archive_version_it_read_for_a_moment(
+    settings, django_assert_num_queries
+):
+    settings.ARCHIVE_VERSION_SECONDS = 60
+    version = ArchiveState.touch().version
+    assert ArchiveState.current_version() == version
+    with django_assert_num_queries(0):
+        assert ArchiveState.current_version() == version
+
+    # Another process's import: seen once the moment has passed.
+    ArchiveState.objects.update(version=F("version") + 1)
+    assert ArchiveState.current_version() == version
+    settings.ARCHIVE_VERSION_SECONDS = 0
+    assert ArchiveState.current_version() == version + 1
+
+    # This process's own change is seen at once; a read inside a transaction is not kept.
+    settings.ARCHIVE_VERSION_SECONDS = 60
+    with transaction.atomic():
+        touched = ArchiveState.touch().version
+        assert ArchiveState.current_version() == touched
+    with django_assert_num_queries(1):
+        assert ArchiveState.current_version() == touched

@@ -1,7 +1,9 @@
 """What a visitor sees on the seeded archive."""
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from debates.models import ArchiveState, Contribution, Debate, Party, Speaker, Topic
 
@@ -78,3 +80,43 @@ def test_linked_pages_are_built_once_per_archive_version(
     Contribution.objects.filter(pk=contribution.pk).update(display_name="Renamed Member")
     ArchiveState.touch()
     assert "Renamed Member" in client.get(path).text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/contributions/?house=commons", "/debates/", "/speakers/", "/search/?q=children"],
+)
+def test_lists_and_searches_are_built_once_per_archive_version(
+    seeded, client, django_assert_num_queries, path
+):
+    first = client.get(path)
+
+    with django_assert_num_queries(1):  # the archive's version, for the cache key
+        again = client.get(path)
+    assert again.content == first.content
+    assert "max-age=600" in again["Cache-Control"]
+
+    ArchiveState.touch()  # an import: the page is built again
+    with CaptureQueriesContext(connection) as rebuilt:
+        client.get(path)
+    assert len(rebuilt) > 1
+
+
+@pytest.mark.parametrize("path", ["/contributions/", "/search/?q=children"])
+def test_a_page_short_of_its_counts_or_ranking_is_kept_briefly(
+    seeded, client, settings, django_assert_num_queries, path
+):
+    settings.FACET_TIME_LIMIT = settings.SEARCH_RANK_TIME_LIMIT = 0
+    settings.DEGRADED_PAGE_SECONDS = 60
+
+    first = client.get(path)
+
+    assert first["Cache-Control"] == "max-age=60"
+    with django_assert_num_queries(1):  # the archive's version, for the cache key
+        client.get(path)
+    settings.DEGRADED_PAGE_SECONDS = 0  # as if the minute had passed
+    caches["pages"].clear()
+    client.get(path)
+    with CaptureQueriesContext(connection) as again:
+        client.get(path)
+    assert len(again) > 1  # built again, to count what it can
