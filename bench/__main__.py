@@ -1,14 +1,15 @@
 """The archive against Datasette, scenario by scenario, on one synthetic corpus.
 
-    python -m bench --contributions N [--database sqlite|postgresql] [--duration S]
-                    [--warmup S] [--seed S] --out FILE.json
+    python -m bench --contributions N [--database sqlite|postgresql] [--redis-url URL]
+                    [--duration S] [--warmup S] [--seed S] --out FILE.json
 
 Builds (once, then reused) a corpus of N contributions with `generate_corpus`, in the
 archive's database and as a standalone SQLite file for Datasette; serves the archive with
 gunicorn under production settings (DEBUG off) and Datasette (its own virtualenv, from PyPI)
-on the same data; then for each scenario runs `wrk` over loopback against one, then the
-other: a warm-up, then a measured run, with rotating ids and search terms. Prints a table
-and writes the JSON that README and bench/NOTES.md quote.
+on the same data; then for each scenario, against one server, then the other: a first
+visit to a sample of its paths one at a time (what a visitor meets before anything is
+cached), then `wrk` over loopback, a warm-up and a measured run, with rotating ids and
+search terms. Prints a table and writes the JSON that README and bench/NOTES.md quote.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ DATA = ROOT / "bench" / "data"
 PYTHON = Path(sys.executable)
 DATASETTE_VERSION = "0.65.5"
 PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+SERVERS = ("archive", "datasette")
 SEARCH_TERMS = ("review", "children", "social", "safeguarding", "minister", "local", "report")
 
 
@@ -48,8 +50,10 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Corpus:
+    contributions: int
     database_url: str
     datasette_file: Path
+    servers: frozenset[str]  # the forms made: "archive", "datasette"
 
 
 # Data -------------------------------------------------------------------------------------
@@ -60,47 +64,96 @@ def manage(*arguments: str, database_url: str) -> None:
     subprocess.run([PYTHON, "manage.py", *arguments], cwd=ROOT, env=env, check=True)
 
 
-def prepare_corpus(contributions: int, seed: int, database: str) -> Corpus:
-    """The corpus in both forms, generated the first time and reused after."""
+def generate(contributions: int, seed: int, database_url: str, *options: str) -> None:
+    manage("migrate", "--noinput", "-v", "0", database_url=database_url)
+    arguments = ["--contributions", str(contributions), "--seed", str(seed), *options]
+    manage("generate_corpus", *arguments, database_url=database_url)
+
+
+def archive_database(name: str, database: str) -> tuple[str, bool]:
+    """The archive's database URL, and whether it holds a generated corpus (generation is
+    one transaction: a database with contributions holds all of them)."""
+    if database == "sqlite":
+        path = DATA / f"{name}.archive.sqlite3"
+        url = f"sqlite:///{path}"
+        if not path.exists():
+            return url, False
+        with sqlite3.connect(path) as connection:
+            tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if "debates_contribution" not in {row[0] for row in tables}:
+                return url, False
+            return url, bool(connection.execute("SELECT 1 FROM debates_contribution").fetchone())
+    import psycopg
+
+    url = f"{PG_SERVER}/bench_{name}"
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        sql = "SELECT 1 FROM pg_database WHERE datname = %s"
+        if not connection.execute(sql, [f"bench_{name}"]).fetchone():
+            return url, False
+    with psycopg.connect(url) as connection:
+        held = connection.execute("SELECT to_regclass('debates_contribution') IS NOT NULL")
+        if not held.fetchone()[0]:
+            return url, False
+        return url, bool(
+            connection.execute("SELECT 1 FROM debates_contribution LIMIT 1").fetchone()
+        )
+
+
+def empty_archive(name: str, database: str, url: str) -> None:
+    if database == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            (DATA / f"{name}.archive.sqlite3{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "bench_{name}"')
+        connection.execute(f'CREATE DATABASE "bench_{name}"')
+
+
+def datasette_file_complete(path: Path) -> bool:
+    """Whether the file is a finished one: its full-text table is made last."""
+    if not path.exists():
+        return False
+    with sqlite3.connect(path) as connection:
+        names = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return "contributions_fts" in {row[0] for row in names}
+
+
+def prepare_corpus(contributions: int, seed: int, database: str, servers: set[str]) -> Corpus:
+    """The corpus in the forms the measured servers need, generated the first time and
+    reused after: both in one run when both are needed, or each alone (the Datasette file
+    through a scratch archive that keeps nothing), for a corpus too large to keep in both
+    forms on one disk."""
     DATA.mkdir(parents=True, exist_ok=True)
     name = f"corpus_{contributions}_{seed}"
     datasette_file = DATA / f"{name}_datasette.sqlite3"
-    if database == "sqlite":
-        database_url = f"sqlite:///{DATA / f'{name}.archive.sqlite3'}"
-        ready = (DATA / f"{name}.archive.sqlite3").exists() and datasette_file.exists()
-    else:
-        import psycopg
-
-        database_url = f"{PG_SERVER}/bench_{name}"
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-            exists = connection.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [f"bench_{name}"]
-            ).fetchone()
-            if not exists or not datasette_file.exists():
-                connection.execute(f'DROP DATABASE IF EXISTS "bench_{name}"')
-                connection.execute(f'CREATE DATABASE "bench_{name}"')
-        ready = bool(exists) and datasette_file.exists()
-    if not ready:
-        if database == "sqlite":
-            (DATA / f"{name}.archive.sqlite3").unlink(missing_ok=True)
+    database_url, archive_ready = archive_database(name, database)
+    file_needed = "datasette" in servers and not datasette_file_complete(datasette_file)
+    if file_needed:
         datasette_file.unlink(missing_ok=True)
-        manage("migrate", "--noinput", "-v", "0", database_url=database_url)
-        manage(
-            "generate_corpus",
-            "--contributions",
-            str(contributions),
-            "--seed",
-            str(seed),
-            "--datasette",
-            str(datasette_file),
-            database_url=database_url,
-        )
-    else:
+    if "archive" in servers and not archive_ready:
+        empty_archive(name, database, database_url)
+        also = ["--datasette", str(datasette_file)] if file_needed else []
+        generate(contributions, seed, database_url, *also)
+        file_needed = False
+    elif "archive" in servers:
         # A corpus kept from an earlier run, brought to this version of the archive as a
         # deployment would be: migrated, then its counts made as after an import.
         manage("migrate", "--noinput", "-v", "0", database_url=database_url)
         manage("warm_counts", database_url=database_url)
-    return Corpus(database_url, datasette_file)
+    if file_needed:
+        with tempfile.TemporaryDirectory() as scratch:
+            scratch_url = f"sqlite:///{Path(scratch) / 'archive.sqlite3'}"
+            generate(
+                contributions,
+                seed,
+                scratch_url,
+                "--datasette",
+                str(datasette_file),
+                "--datasette-only",
+            )
+    return Corpus(contributions, database_url, datasette_file, frozenset(servers))
 
 
 def datasette_executable() -> Path:
@@ -155,7 +208,7 @@ def serving(command: list, url: str, env: dict | None = None):
             process.wait()
 
 
-def archive_server(corpus: Corpus, workers: int):
+def archive_server(corpus: Corpus, workers: int, redis_url: str | None):
     port = free_port()
     env = {
         **os.environ,
@@ -166,6 +219,14 @@ def archive_server(corpus: Corpus, workers: int):
         "API_THROTTLE_RATE": "1000000000/second",  # one client sends everything here
     }
     env.pop("DJANGO_DEBUG", None)
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        # The shared caches of a deployment on several app servers, emptied first so that
+        # nothing a previous run cached is found.
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+        env["REDIS_URL"] = redis_url
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -188,14 +249,42 @@ def datasette_server(corpus: Corpus):
 # Scenarios --------------------------------------------------------------------------------
 
 
+def picked_contributions(corpus: Corpus, sample: int, seed: int) -> list[tuple]:
+    """(id, key, house, party, year) of ``sample`` contributions with a party, drawn by
+    id, the same whichever form of the corpus is read: the generator numbers the rows of
+    both alike, from 1."""
+    drawn = random.Random(seed).sample(
+        range(1, corpus.contributions + 1), min(corpus.contributions, 3 * sample)
+    )
+    listed = ", ".join(map(str, drawn))
+    if "archive" in corpus.servers:
+        sql = (
+            "SELECT c.id, c.key, c.house, COALESCE(p.name, ''), substr(c.sort_key, 1, 4) "
+            "FROM debates_contribution c LEFT JOIN debates_party p ON p.id = c.party_id "
+            f"WHERE c.id IN ({listed})"
+        )
+        if corpus.database_url.startswith("sqlite:///"):
+            with sqlite3.connect(corpus.database_url.removeprefix("sqlite:///")) as connection:
+                rows = connection.execute(sql).fetchall()
+        else:
+            import psycopg
+
+            with psycopg.connect(corpus.database_url) as connection:
+                rows = connection.execute(sql).fetchall()
+    else:
+        sql = (
+            "SELECT id, key, house, party, substr(date, 1, 4) FROM contributions "
+            f"WHERE id IN ({listed})"
+        )
+        with sqlite3.connect(corpus.datasette_file) as connection:
+            rows = connection.execute(sql).fetchall()
+    by_id = {row[0]: row for row in rows}
+    return [by_id[i] for i in drawn if i in by_id and by_id[i][3]][:sample]
+
+
 def scenarios(corpus: Corpus, sample: int = 200, seed: int = 1) -> list[Scenario]:
     """Paths for each scenario, rotating over ids, filters and search terms."""
-    rows = sqlite3.connect(corpus.datasette_file).execute(
-        "SELECT id, key, house, party, substr(date, 1, 4) FROM contributions "
-        "WHERE party != '' ORDER BY random() LIMIT ?",
-        [sample],
-    )
-    picks = rows.fetchall()
+    picks = picked_contributions(corpus, sample, seed)
     rng = random.Random(seed)
     table = f"/{corpus.datasette_file.name.removesuffix('.sqlite3')}/contributions"
     facets = ["house", "party", "speaker_slug", "location", "debate_slug"]
@@ -272,28 +361,77 @@ def drain(ping_url: str, seconds: float = 180) -> None:
     raise RuntimeError(f"{ping_url} still busy after {seconds} s")
 
 
-def measure(base_url, paths, warmup, duration, connections, ping_url) -> dict:
+def first_visits(base_url: str, paths: list[str], timeout: float = 10) -> dict:
+    """Each path asked for once, one at a time: latencies before any cache has seen them
+    (a path that fails or takes longer than ``timeout`` counts as taking ``timeout``)."""
+    latencies, failures = [], 0
+    for path in paths:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(base_url + path, timeout=timeout) as response:
+                response.read()
+        except OSError:  # HTTP errors included; a timeout too
+            failures += 1
+        latencies.append(min(timeout, time.monotonic() - started) * 1000)
+    latencies.sort()
+
+    def percentile(share: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(share * len(latencies)))], 2)
+
+    return {
+        "visits": len(paths),
+        "p50_ms": percentile(0.5),
+        "p95_ms": percentile(0.95),
+        "max_ms": round(latencies[-1], 2),
+        "errors": failures,
+    }
+
+
+def measure(base_url, paths, warmup, duration, connections, ping_url, cold_sample) -> dict:
+    # Spread over the rotation, and none of them visited before.
+    cold = first_visits(base_url, paths[:: max(1, len(paths) // cold_sample)][:cold_sample])
+    drain(ping_url)
     wrk(base_url, paths, warmup, connections)
     drain(ping_url)
     result = wrk(base_url, paths, duration, connections)
     drain(ping_url)
-    return result
+    return {**result, "first_visits": cold}
 
 
 def table(results: dict) -> str:
     lines = [
         f"{'scenario':<10} {'server':<10} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'errors':>7} {'timeouts':>8}"
+        f"{'p99 ms':>8} {'errors':>7} {'timeouts':>8} {'first p50':>10} {'first p95':>10}"
     ]
     for scenario in results["scenarios"]:
-        for server in ("archive", "datasette"):
+        for server in SERVERS:
+            if server not in scenario:
+                continue
             r = scenario[server]
+            first = r["first_visits"]
             lines.append(
                 f"{scenario['name']:<10} {server:<10} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} "
                 f"{r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>7} "
-                f"{r.get('timeouts', '-'):>8}"
+                f"{r.get('timeouts', '-'):>8} {first['p50_ms']:>10.2f} {first['p95_ms']:>10.2f}"
             )
     return "\n".join(lines)
+
+
+def with_earlier_results(results: dict, path: Path) -> dict:
+    """``results`` of one server, with the other server's from an earlier run of the same
+    corpus written to ``path``, scenario by scenario."""
+    if not path.exists():
+        return results
+    earlier = json.loads(path.read_text())
+    same = ("contributions", "database", "connections", "duration_s")
+    if any(earlier.get(key) != results[key] for key in same):
+        raise SystemExit(f"{path} holds results of another corpus or load; choose another --out.")
+    by_name = {scenario["name"]: scenario for scenario in earlier["scenarios"]}
+    for scenario in results["scenarios"]:
+        for server, measured in by_name.get(scenario["name"], {}).items():
+            scenario.setdefault(server, measured)
+    results["redis"] = results["redis"] or earlier.get("redis", False)
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -303,12 +441,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds measured per run")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per run")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--redis-url",
+        help="serve the archive with its shared caches in this Redis database (emptied "
+        "first), as a deployment on several app servers would",
+    )
+    parser.add_argument(
+        "--first-visits", type=int, default=10, metavar="N", help="paths visited cold per run"
+    )
+    parser.add_argument(
+        "--servers",
+        choices=["both", *SERVERS],
+        default="both",
+        help="measure one server alone, adding its results to those of the other already "
+        "in --out (for a corpus too large to keep in both forms on one disk)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    corpus = prepare_corpus(args.contributions, args.seed, args.database)
+    measured_servers = set(SERVERS) if args.servers == "both" else {args.servers}
+    corpus = prepare_corpus(args.contributions, args.seed, args.database, measured_servers)
     workers = 2 * (os.cpu_count() or 1) + 1
     results = {
         "contributions": args.contributions,
@@ -316,27 +470,43 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
         "duration_s": args.duration,
         "connections": args.connections,
+        "redis": bool(args.redis_url),
         "scenarios": [],
     }
     with ExitStack() as servers:
-        archive_url = servers.enter_context(archive_server(corpus, workers)).split("/bench/")[0]
-        datasette_url = servers.enter_context(datasette_server(corpus)).split("/-/")[0]
+        urls = {}
+        if "archive" in measured_servers:
+            archive = archive_server(corpus, workers, args.redis_url)
+            urls["archive"] = servers.enter_context(archive).split("/bench/")[0]
+        if "datasette" in measured_servers:
+            urls["datasette"] = servers.enter_context(datasette_server(corpus)).split("/-/")[0]
         for scenario in scenarios(corpus):
             measured = {"name": scenario.name}
             # One after the other, never at once: the two servers share two cores.
-            for server, base, paths, ping in (
-                ("archive", archive_url, scenario.archive_paths, "/bench/hello/"),
-                ("datasette", datasette_url, scenario.datasette_paths, "/-/versions.json"),
+            for server, paths, ping in (
+                ("archive", scenario.archive_paths, "/bench/hello/"),
+                ("datasette", scenario.datasette_paths, "/-/versions.json"),
             ):
+                if server not in urls:
+                    continue
+                base = urls[server]
                 measured[server] = measure(
-                    base, paths, args.warmup, args.duration, args.connections, base + ping
+                    base,
+                    paths,
+                    args.warmup,
+                    args.duration,
+                    args.connections,
+                    base + ping,
+                    args.first_visits,
                 )
             # "timeouts" is Datasette's: queries its SQL time limit cut off, and socket
             # timeouts. The archive's facet time limit degrades a page instead of failing
             # it, so any failure of the archive's is counted as an error.
-            timeouts = measured["archive"].pop("timeouts")
-            measured["archive"]["errors"] += timeouts
+            if "archive" in measured:
+                measured["archive"]["errors"] += measured["archive"].pop("timeouts")
             results["scenarios"].append(measured)
+    if args.servers != "both":
+        results = with_earlier_results(results, args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))

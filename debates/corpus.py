@@ -1122,7 +1122,6 @@ class ArchiveWriter:
         self.speakers: dict[str, Speaker] = {}
         self.debates: dict[str, Debate] = {}
         self.debate_topics: set[tuple[int, int]] = set()
-        self.topic_tags = 0
 
     def write_parties(self, parties: Sequence[PartyName]) -> None:
         existing = {party.name: party for party in Party.objects.all()}
@@ -1198,7 +1197,6 @@ class ArchiveWriter:
         insert_rows(Contribution, CONTRIBUTION_FIELDS, batch.contributions)
         insert_rows(ContributionTopic, TAG_FIELDS, batch.tags)
         self.debate_topics |= batch.debate_topics
-        self.topic_tags += len(batch.tags)
 
     def write_debate_topics(self) -> None:
         """Each debate's topics: the union of its contributions' topics."""
@@ -1320,13 +1318,19 @@ def generate_corpus(
     batch_size: int = DEFAULT_BATCH_SIZE,
     datasette_path: Path | None = None,
     keep_indexes: bool = False,
+    datasette_only: bool = False,
     progress: Progress | None = None,
 ) -> GenerationReport:
     """Plan and write the corpus in one transaction: all of it or, on any error, none.
 
     ``keep_indexes`` maintains every index row by row instead of building them after the
     load (``set_indexes_aside``): slower, kept to measure what building after saves.
+    ``datasette_only`` writes the Datasette file alone, the same rows as ever: the
+    archive's speakers and debates, which number them, are written and rolled back, and
+    no contribution is (for a corpus too large to keep in both forms on one disk).
     """
+    if datasette_only and not datasette_path:
+        raise CorpusError("Writing the Datasette file alone needs its path.")
     started = time.perf_counter()
     size = CorpusSize.for_contributions(contributions)
     random_stream = streams(seed)
@@ -1356,27 +1360,32 @@ def generate_corpus(
             if datasette:
                 datasette.write_speakers(speakers)
                 datasette.write_debates(debates)
-            set_aside = [] if keep_indexes else set_indexes_aside()
+            set_aside = [] if keep_indexes or datasette_only else set_indexes_aside()
             builder = RowBuilder(writer.speakers, writer.debates, writer.topics)
 
             def batches() -> Iterator[RowBatch]:
                 planned = itertools.chain.from_iterable(map(planner.contributions, debates))
                 return map(builder.rows, in_batches(planned, batch_size))
 
-            written = 0
+            written = tagged = 0
             for batch in planned_in_background(batches):
-                writer.write_contributions(batch)
+                if not datasette_only:
+                    writer.write_contributions(batch)
                 if datasette:
                     datasette.write_contributions(batch.datasette)
                 written += len(batch.contributions)
+                tagged += len(batch.tags)
                 if progress:
                     progress(written, size.contributions)
-            writer.write_debate_topics()
-            writer.finish()
             datasette_indexed = background.submit(datasette.build_indexes) if datasette else None
-            restore_indexes(set_aside)
-            # No signals were sent: the archive's Last-Modified moves once, here.
-            ArchiveState.touch()
+            if datasette_only:
+                transaction.set_rollback(True)
+            else:
+                writer.write_debate_topics()
+                writer.finish()
+                restore_indexes(set_aside)
+                # No signals were sent: the archive's Last-Modified moves once, here.
+                ArchiveState.touch()
         if datasette_indexed:
             datasette_indexed.result()
             datasette.finish()
@@ -1391,6 +1400,6 @@ def generate_corpus(
         contributions=written,
         debates=len(debates),
         speakers=len(speakers),
-        topic_tags=writer.topic_tags,
+        topic_tags=tagged,
         seconds=time.perf_counter() - started,
     )

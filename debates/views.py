@@ -9,7 +9,7 @@ from django.middleware.cache import CacheMiddleware
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.decorators import decorator_from_middleware_with_args, method_decorator
+from django.utils.decorators import decorator_from_middleware_with_args
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -26,7 +26,7 @@ from .models import (
     SpeakerSlugRedirect,
     Topic,
 )
-from .paging import CountedOncePaginator, SearchPaginator, ranked_in_time
+from .paging import CountedOncePaginator, SearchPaginator, counted_once, ranked_in_time
 
 
 def cached_per_archive_version(view):
@@ -60,15 +60,33 @@ def briefly_cached(response):
     return response
 
 
-class HomeView(TemplateView):
+class KeptPerArchiveVersion:
+    """A page served whole from the cache until the archive changes
+    (``cached_per_archive_version``), and kept briefly if the view, short of time for part
+    of it, sets ``complete`` to False."""
+
+    complete = True
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return cached_per_archive_version(super().as_view(**initkwargs))
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        return response if self.complete else briefly_cached(response)
+
+
+class HomeView(KeptPerArchiveVersion, TemplateView):
     template_name = "debates/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Counted once per version of the archive: at millions of rows a count is no
+        # quicker than the page.
         context["totals"] = {
-            "debates": Debate.objects.count(),
-            "contributions": Contribution.objects.count(),
-            "speakers": Speaker.objects.count(),
+            "debates": counted_once(Debate.objects.all()),
+            "contributions": counted_once(Contribution.objects.all()),
+            "speakers": counted_once(Speaker.objects.all()),
             "topics": Topic.objects.count(),
         }
         context["date_range"] = Debate.objects.aggregate(first=Min("date"), last=Max("date"))
@@ -80,11 +98,12 @@ class HomeView(TemplateView):
         context["topics"] = Topic.objects.for_listing()
         context["recent_debates"] = Debate.objects.for_listing()[:10]
         context["timeline"] = timeline.contribution_timeline(Contribution.objects.all())
+        # No chart: none to draw, or not counted in time.
+        self.complete = context["timeline"] is not None or not context["totals"]["contributions"]
         return context
 
 
-@method_decorator(cached_per_archive_version, name="get")
-class FacetedListView(FilterView):
+class FacetedListView(KeptPerArchiveVersion, FilterView):
     """A filtered, faceted, paginated list whose bad parameters get a 400 that names them.
 
     django-filter's FilterView answers invalid input with an empty 200 page; a visitor (or
@@ -131,8 +150,7 @@ class FacetedListView(FilterView):
     def render_to_response(self, context, **kwargs):
         if not self.filterset.is_valid():
             kwargs["status"] = 400
-        response = super().render_to_response(context, **kwargs)
-        return response if self.complete else briefly_cached(response)
+        return super().render_to_response(context, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         try:
@@ -222,8 +240,7 @@ class TopicListView(ListView):
     template_name = "debates/topic_list.html"
 
 
-@method_decorator(cached_per_archive_version, name="get")
-class DebateDetailView(DetailView):
+class DebateDetailView(KeptPerArchiveVersion, DetailView):
     queryset = Debate.objects.for_detail()
 
     def get(self, request, *args, **kwargs):
@@ -242,8 +259,7 @@ class DebateDetailView(DetailView):
         return context
 
 
-@method_decorator(cached_per_archive_version, name="get")
-class ContributionDetailView(DetailView):
+class ContributionDetailView(KeptPerArchiveVersion, DetailView):
     queryset = Contribution.objects.for_permalink()
     slug_field = slug_url_kwarg = "key"
 

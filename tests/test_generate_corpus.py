@@ -263,3 +263,16 @@ def test_postgresql_has_planner_statistics_for_the_new_rows():
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'debates_contribution'")
         [rows] = cursor.fetchone()
     assert rows > 0  # -1 until the table is first analysed
+
+
+def test_the_datasette_file_alone_holds_the_same_rows_and_the_archive_stays_empty(tmp_path):
+    generate(datasette=tmp_path / "both.db")
+    both = sqlite3.connect(tmp_path / "both.db").execute("SELECT * FROM contributions").fetchall()
+    empty_archive()
+
+    output = generate(datasette=tmp_path / "alone.db", datasette_only=True)
+
+    alone = sqlite3.connect(tmp_path / "alone.db").execute("SELECT * FROM contributions")
+    assert alone.fetchall() == both
+    assert f"{CONTRIBUTIONS} contributions in " in output
+    assert not Debate.objects.exists() and not Speaker.objects.exists()

@@ -45,13 +45,21 @@ class Command(BaseCommand):
             help="Also write the corpus as a new SQLite file laid out for Datasette.",
         )
         parser.add_argument(
+            "--datasette-only",
+            action="store_true",
+            help="Write the --datasette file alone, leaving the archive as it was (for a "
+            "corpus too large to keep in both forms on one disk).",
+        )
+        parser.add_argument(
             "--keep-indexes",
             action="store_true",
             help="Maintain every index row by row instead of building them after the load "
             "(slower; to measure what building after saves).",
         )
 
-    def handle(self, *args, contributions, seed, batch_size, datasette, keep_indexes, **_):
+    def handle(
+        self, *args, contributions, seed, batch_size, datasette, datasette_only, keep_indexes, **_
+    ):
         if existing := existing_archive_rows():
             found = ", ".join(f"{count:,} {label}" for label, count in existing.items())
             raise CommandError(
@@ -66,11 +74,12 @@ class Command(BaseCommand):
                 batch_size=batch_size,
                 datasette_path=datasette,
                 keep_indexes=keep_indexes,
+                datasette_only=datasette_only,
                 progress=self._progress if sys.stderr.isatty() else None,
             )
         except CorpusError as error:
             raise CommandError(str(error)) from error
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not datasette_only:
             refresh_planner_statistics()
         if sys.stderr.isatty():
             sys.stderr.write("\n")
@@ -79,7 +88,8 @@ class Command(BaseCommand):
             f"{report.topic_tags:,} topic tags"
         )
         self.stdout.write(report.summary)
-        self.stdout.write(warm_counts().summary())
+        if not datasette_only:  # the archive is as it was
+            self.stdout.write(warm_counts().summary())
 
     def _progress(self, written: int, total: int) -> None:
         sys.stderr.write(f"\rcontributions {written:,}/{total:,} ({written / total:.0%})")
