@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import condition
@@ -28,7 +28,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import exceptions, pagination, renderers, routers, serializers, viewsets
-from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
@@ -324,15 +323,16 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         csv_wanted = request.accepted_renderer.format == "csv"
-        # A page of a list is kept until the archive changes, as a page of the site is
-        # (views.cached_per_archive_version): its data, which the JSON and the browsable
-        # API render alike.
+        # A page of a list in JSON is kept until the archive changes, as a page of the site
+        # is (views.cached_per_archive_version), as the bytes sent: JSON is what tools ask
+        # for again and again; the browsable API and CSV are built for each request.
+        kept_as_json = type(request.accepted_renderer) is renderers.JSONRenderer
         page_key = facets.count_cache_key(
             "api-list", _archive_state(request).version, request.build_absolute_uri()
         )
-        if not csv_wanted and (kept := caches["pages"].get(page_key)) is not None:
-            data, headers = kept
-            return Response(data, headers=headers)
+        if kept_as_json and (kept := caches["pages"].get(page_key)) is not None:
+            content, headers = kept
+            return HttpResponse(content, headers=headers)
         self.paginator.check_parameters(request)
         # What DjangoFilterBackend.filter_queryset does, keeping the filterset: the facets
         # count with its cleaned values instead of validating every slug a second time.
@@ -346,11 +346,15 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         counted = self.facets(filterset)
         response.data["facets"] = counted
-        complete = all(facet["counted"] for facet in counted)
-        # Short of some counts, kept briefly, as a page of the site is (views.briefly_cached).
-        seconds = settings.PAGE_CACHE_SECONDS if complete else settings.DEGRADED_PAGE_SECONDS
-        headers = {name: response[name] for name in ("Link",) if response.has_header(name)}
-        caches["pages"].set(page_key, (response.data, headers), seconds)
+        if kept_as_json:
+            self.finalize_response(request, response, *args, **kwargs).render()
+            complete = all(facet["counted"] for facet in counted)
+            # Short of some counts, kept briefly, as a page of the site is
+            # (views.briefly_cached).
+            seconds = settings.PAGE_CACHE_SECONDS if complete else settings.DEGRADED_PAGE_SECONDS
+            kept = ("Content-Type", "Link")
+            headers = {name: response[name] for name in kept if response.has_header(name)}
+            caches["pages"].set(page_key, (response.content, headers), seconds)
         return response
 
     def get_facet_queryset(self):

@@ -392,6 +392,8 @@ def _count_all(
     for key, (spec, queryset, selected, sql) in pending.items():
         if key in cached:  # counted, or recently found too slow to count
             continue
+        if seconds <= 0:  # no time given: what is cached, and nothing marked as too slow
+            break
         count, rows_counted = spec.count, queryset
         if spec.count_tally and (tally := tally_without(filterset, spec.name, base)) is not None:
             if tally_is_current is None:

@@ -643,29 +643,36 @@ class ArchiveState(models.Model):
     def __str__(self) -> str:
         return f"Archive version {self.version}, changed {self.changed:%Y-%m-%d %H:%M:%S}"
 
+    # (when, row) of this process's last read outside a transaction: see _last_known.
+    _last_read: tuple[float, ArchiveState | None] | None = None
+
     @classmethod
     def current(cls) -> ArchiveState:
-        return cls.objects.filter(pk=1).first() or cls.touch()
-
-    # (when, version) of this process's last read outside a transaction: see current_version.
-    _version_read: tuple[float, int] | None = None
+        return cls._last_known() or cls.touch()
 
     @classmethod
     def current_version(cls) -> int:
-        """The version alone, for cache keys: one read, and never a write (0 before any).
+        """The version alone, for cache keys: never a write (0 before any)."""
+        state = cls._last_known()
+        return state.version if state else 0
 
-        Every page reads it for its cache key, so a process trusts the version it last read
-        for settings.ARCHIVE_VERSION_SECONDS: a page served whole from the cache then costs
-        no query at all, and an import shows that much later. A read inside a transaction is
-        not kept: the transaction may yet roll back, or see what others cannot see yet.
+    @classmethod
+    def _last_known(cls) -> ArchiveState | None:
+        """The row, as this process last read it if that was within
+        settings.ARCHIVE_VERSION_SECONDS.
+
+        Every page and API response reads it (for its cache key, ETag and Last-Modified), so
+        a page served whole from the cache then costs no query at all, and an import shows
+        that much later. A read inside a transaction is not kept: the transaction may yet
+        roll back, or see what others cannot see yet.
         """
         now = time.monotonic()
-        if (read := cls._version_read) and now - read[0] < settings.ARCHIVE_VERSION_SECONDS:
+        if (read := cls._last_read) and now - read[0] < settings.ARCHIVE_VERSION_SECONDS:
             return read[1]
-        version = cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+        state = cls.objects.filter(pk=1).first()
         if not connection.in_atomic_block:
-            cls._version_read = (now, version)
-        return version
+            cls._last_read = (now, state)
+        return state
 
     @classmethod
     def tally_is_current(cls) -> bool:
@@ -675,7 +682,7 @@ class ArchiveState(models.Model):
     def touch(cls) -> ArchiveState:
         # Whole seconds: HTTP dates have no finer grain, so If-Modified-Since compares true.
         now = timezone.now().replace(microsecond=0)
-        cls._version_read = None  # this process sees its own change at once
+        cls._last_read = None  # this process sees its own change at once
         updated = cls.objects.filter(pk=1).update(changed=now, version=models.F("version") + 1)
         if not updated:
             # A new archive starts from the clock (microseconds), not from 1: the counts

@@ -123,7 +123,11 @@ class FacetedListView(KeptPerArchiveVersion, FilterView):
         valid = self.filterset.is_valid()
         context["facets"] = (
             facets.facet_counts(
-                self.filterset, self.facet_specs, self.request.GET, self.get_facet_queryset()
+                self.filterset,
+                self.facet_specs,
+                self.request.GET,
+                self.get_facet_queryset(),
+                seconds=self.facet_seconds(context),
             )
             if valid
             else []
@@ -142,6 +146,10 @@ class FacetedListView(KeptPerArchiveVersion, FilterView):
     def get_facet_queryset(self):
         """The rows facets count; the listing's own unless it carries counting joins."""
         return self.get_queryset()
+
+    def facet_seconds(self, context) -> float | None:
+        """How long the page may count facets not yet cached (None: FACET_TIME_LIMIT)."""
+        return None
 
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, even to an empty query: facets need cleaned (empty) filters too.
@@ -181,6 +189,12 @@ class ContributionListView(FacetedListView):
         if self.request.GET.get("q", "").strip():
             return SearchPaginator(queryset, per_page, **kwargs)
         return super().get_paginator(queryset, per_page, **kwargs)
+
+    def facet_seconds(self, context) -> float | None:
+        # A search matching more rows than it counts (SEARCH_COUNT_LIMIT) matches too many
+        # to count facets over in time either: not tried, rather than the visitor waiting
+        # FACET_TIME_LIMIT for counts that never come. Counts already made still show.
+        return 0 if context["paginator"].count_is_capped else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

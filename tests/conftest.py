@@ -33,7 +33,7 @@ def _fresh_cache(settings):
         },
     }
     clear_caches()
-    ArchiveState._version_read = None  # each test reads the version of its own database
+    ArchiveState._last_read = None  # each test reads the version of its own database
 
 
 def clear_caches():

@@ -3,9 +3,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from debates import search
 from debates.models import Contribution
+from debates.paging import SearchPaginator
 from debates.search import parse_web_query
 from tests.conftest import clear_caches
 from tests.factories import ContributionFactory, DebateFactory, SpeakerFactory
@@ -135,6 +138,23 @@ def test_search_combines_with_facets_and_counts_them(seeded, client):
         v.value: v.count for f in response.context["facets"] if f.name == "year" for v in f.values
     }
     assert years == {"2011": 4, "2010": 1, "2012": 1, "2013": 1}
+
+
+def test_a_search_matching_more_than_it_counts_does_not_try_to_count_its_facets(
+    seeded, client, monkeypatch
+):
+    monkeypatch.setattr(SearchPaginator, "count_limit", 3)  # "children" matches 9
+    with CaptureQueriesContext(connection) as captured:
+        response = hits(client, q="children")
+
+    assert response.context["paginator"].count_is_capped
+    assert not any(facet.counted for facet in response.context["facets"])
+    assert not [q for q in captured if "GROUP BY" in q["sql"]]
+    assert "More than 3 contributions" in response.text
+    # Nothing was marked too slow: with time to count (fewer matches), they are counted.
+    monkeypatch.setattr(SearchPaginator, "count_limit", 10_000)
+    clear_caches()
+    assert all(facet.counted for facet in hits(client, q="children").context["facets"])
 
 
 @pytest.mark.parametrize(
