@@ -328,7 +328,10 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
         # for again and again; the browsable API and CSV are built for each request.
         kept_as_json = type(request.accepted_renderer) is renderers.JSONRenderer
         page_key = facets.count_cache_key(
-            "api-list", _archive_state(request).version, request.build_absolute_uri()
+            "api-list",
+            _archive_state(request).version,
+            # The media type too: its parameters (`; indent=4`) change the bytes.
+            f"{request.accepted_media_type}|{request.build_absolute_uri()}",
         )
         if kept_as_json and (kept := caches["pages"].get(page_key)) is not None:
             content, headers = kept

@@ -285,8 +285,10 @@ def test_api_lists_are_built_once_per_archive_version(seeded, client, django_ass
         again = client.get(path)
     assert again.json() == first.json()
     assert again["Link"] == first["Link"]
-    # The same data in every format the list speaks.
+    # The same data in every format the list speaks, each as asked for.
     assert client.get(path, HTTP_ACCEPT="text/csv")["Content-Type"].startswith("text/csv")
+    indented = client.get(path, HTTP_ACCEPT="application/json; indent=2")
+    assert indented.json() == first.json() and b'\n  "' in indented.content
 
     Contribution.objects.filter(house="commons").update(display_name="Renamed Member")
     ArchiveState.touch()  # at commit, which a test never reaches
