@@ -327,21 +327,23 @@ class SpeakerDetailView(FacetedListView):
         return context
 
 
-class TopicDetailView(DetailView):
+class TopicDetailView(KeptPerArchiveVersion, DetailView):
     queryset = Topic.objects.select_related("parent").prefetch_related("children")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         topic = self.object
         context["debates"] = topic.debates.for_listing()[:20]
-        context["debate_count"] = topic.debates.count()
+        context["debate_count"] = counted_once(topic.debates.all())
         context["contributions"] = Contribution.objects.for_listing().filter(topics=topic)[:20]
-        context["contribution_count"] = topic.contributions.count()
+        context["contribution_count"] = counted_once(topic.contributions.all())
         context["speakers"] = topic.related_speakers()[:15]
         context["feed_url"] = reverse("debates:topic-feed", kwargs={"slug": topic.slug})
         context["timeline"] = timeline.contribution_timeline(
             topic.contributions.all(), topic=topic.slug
         )
+        # No chart: none to draw, or not counted in time.
+        self.complete = context["timeline"] is not None or not context["contribution_count"]
         return context
 
 
