@@ -64,6 +64,18 @@ def manage(*arguments: str, database_url: str) -> None:
     subprocess.run([PYTHON, "manage.py", *arguments], cwd=ROOT, env=env, check=True)
 
 
+def use_redis(redis_url: str | None) -> None:
+    """The archive's shared caches in this Redis database, for the commands that warm its
+    counts and for the server alike, emptied first so that nothing an earlier run cached
+    is found; or none (counts in the archive's database, pages per process)."""
+    os.environ.pop("REDIS_URL", None)
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+        os.environ["REDIS_URL"] = redis_url
+
+
 def generate(contributions: int, seed: int, database_url: str, *options: str) -> None:
     manage("migrate", "--noinput", "-v", "0", database_url=database_url)
     arguments = ["--contributions", str(contributions), "--seed", str(seed), *options]
@@ -208,7 +220,7 @@ def serving(command: list, url: str, env: dict | None = None):
             process.wait()
 
 
-def archive_server(corpus: Corpus, workers: int, redis_url: str | None):
+def archive_server(corpus: Corpus, workers: int):
     port = free_port()
     env = {
         **os.environ,
@@ -219,14 +231,6 @@ def archive_server(corpus: Corpus, workers: int, redis_url: str | None):
         "API_THROTTLE_RATE": "1000000000/second",  # one client sends everything here
     }
     env.pop("DJANGO_DEBUG", None)
-    env.pop("REDIS_URL", None)
-    if redis_url:
-        # The shared caches of a deployment on several app servers, emptied first so that
-        # nothing a previous run cached is found.
-        import redis
-
-        redis.Redis.from_url(redis_url).flushdb()
-        env["REDIS_URL"] = redis_url
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -387,6 +391,22 @@ def first_visits(base_url: str, paths: list[str], timeout: float = 10) -> dict:
     }
 
 
+# How a response of the archive says a facet was left uncounted for want of time: the
+# pages' note, the API's flag.
+UNCOUNTED_MARKS = (b'class="facet-uncounted"', b'"counted":false')
+
+
+def uncounted_responses(base_url: str, paths: list[str]) -> int:
+    """How many of the paths, asked for once more after the measured run, answer with a
+    facet left uncounted: the counts a scenario was measured with are exact only if none."""
+    uncounted = 0
+    for path in dict.fromkeys(paths):
+        with urllib.request.urlopen(base_url + path, timeout=60) as response:
+            body = response.read()
+        uncounted += any(mark in body for mark in UNCOUNTED_MARKS)
+    return uncounted
+
+
 def measure(base_url, paths, warmup, duration, connections, ping_url, cold_sample) -> dict:
     # Spread over the rotation, and none of them visited before.
     cold = first_visits(base_url, paths[:: max(1, len(paths) // cold_sample)][:cold_sample])
@@ -462,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     measured_servers = set(SERVERS) if args.servers == "both" else {args.servers}
+    use_redis(args.redis_url)
     corpus = prepare_corpus(args.contributions, args.seed, args.database, measured_servers)
     workers = 2 * (os.cpu_count() or 1) + 1
     results = {
@@ -476,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as servers:
         urls = {}
         if "archive" in measured_servers:
-            archive = archive_server(corpus, workers, args.redis_url)
+            archive = archive_server(corpus, workers)
             urls["archive"] = servers.enter_context(archive).split("/bench/")[0]
         if "datasette" in measured_servers:
             urls["datasette"] = servers.enter_context(datasette_server(corpus)).split("/-/")[0]
@@ -504,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
             # it, so any failure of the archive's is counted as an error.
             if "archive" in measured:
                 measured["archive"]["errors"] += measured["archive"].pop("timeouts")
+                paths = scenario.archive_paths
+                measured["archive"]["uncounted"] = uncounted_responses(urls["archive"], paths)
             results["scenarios"].append(measured)
     if args.servers != "both":
         results = with_earlier_results(results, args.out)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.paginator import InvalidPage
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
@@ -40,7 +41,7 @@ from .filters import (
     whole_number,
 )
 from .models import ArchiveState, Contribution, Debate, Party, Speaker, Topic
-from .paging import CountedOncePaginator
+from .paging import CountedOncePaginator, SearchPaginator, ranked_in_time
 from .serializers import (
     ContributionSerializer,
     DebateSerializer,
@@ -101,6 +102,37 @@ class PagePagination(StrictPageSize, pagination.PageNumberPagination):
 
     def get_paginated_response_schema(self, schema):
         return with_facets_schema(super().get_paginated_response_schema(schema))
+
+
+class SearchPagination(PagePagination):
+    """A search by relevance, page by page, as the search page has it: the total counted up
+    to paging.SEARCH_COUNT_LIMIT (past it `count` is that limit and `count_is_capped`
+    true), and the page ranked within SEARCH_RANK_TIME_LIMIT or else the same matches
+    newest first (`ranked` false). Neither waits on every match of a common word."""
+
+    django_paginator_class = SearchPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # PageNumberPagination's own steps, but the page's rows through ranked_in_time.
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        page_number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as error:
+            message = self.invalid_page_message.format(page_number=page_number, message=error)
+            raise exceptions.NotFound(message) from error
+        self.request = request
+        rows, self.unranked = ranked_in_time(self.page, queryset, view.matches_newest_first)
+        return rows
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        paginator = self.page.paginator
+        capped = paginator.count_is_capped
+        response.data["count"] = paginator.count_limit if capped else paginator.count
+        response.data["count_is_capped"] = capped
+        response.data["ranked"] = not self.unranked
+        return response
 
 
 class ContributionCursorPagination(StrictPageSize, pagination.CursorPagination):
@@ -342,6 +374,7 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
         filterset = DjangoFilterBackend().get_filterset(request, self.get_queryset(), self)
         if filterset is not None and not filterset.is_valid():
             raise translate_validation(filterset.errors)
+        self.filterset = filterset
         queryset = filterset.qs if filterset is not None else self.get_queryset()
         if csv_wanted:
             return self.stream_csv(queryset)
@@ -364,12 +397,20 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
         """The rows facets count; the listing's own unless it carries counting joins."""
         return self.get_queryset()
 
+    def facet_seconds(self) -> float | None:
+        """How long facets not yet cached may be counted (None: FACET_TIME_LIMIT)."""
+        return None
+
     def facets(self, filterset) -> list[dict]:
         if not self.facet_specs:
             return []
         request = self.request
         counted = facets.facet_counts(
-            filterset, self.facet_specs, request.query_params, self.get_facet_queryset()
+            filterset,
+            self.facet_specs,
+            request.query_params,
+            self.get_facet_queryset(),
+            seconds=self.facet_seconds(),
         )
         return [
             {
@@ -494,8 +535,16 @@ class ContributionViewSet(ArchiveViewSet):
         if not hasattr(self, "_paginator"):
             params = self.request.query_params if self.request else {}
             ranked = params.get("q", "").strip() and not params.get("sort")
-            self._paginator = PagePagination() if ranked else self.pagination_class()
+            self._paginator = SearchPagination() if ranked else self.pagination_class()
         return self._paginator
+
+    def matches_newest_first(self):
+        return self.filterset.matches_newest_first(self.get_queryset())
+
+    def facet_seconds(self) -> float | None:
+        # As on the search page: a search matching more than it counts is not faceted.
+        capped = isinstance(self.paginator, SearchPagination)
+        return 0 if capped and self.paginator.page.paginator.count_is_capped else None
 
     facet_specs = facets.CONTRIBUTION_FACETS
     csv_columns = (

@@ -89,9 +89,11 @@ class Party(NaturalKeyModel):
 
 class SpeakerQuerySet(models.QuerySet):
     def for_listing(self):
+        # Counted per speaker listed, from the (speaker, debate) index, rather than by
+        # grouping every contribution: 13 s for a page of speakers at 10M contributions.
         return (
             self.select_related("party")
-            .annotate(contribution_count=Count("contributions"))
+            .annotate(contribution_count=_count_of(Contribution, "speaker"))
             .order_by("name", "pk")
         )
 

@@ -217,13 +217,9 @@ class ContributionListView(FacetedListView):
         if self.request.GET.get("sort"):  # an order of the reader's choosing: no ranking
             return list(page), False
 
-        # The same filters, the matches newest first: found without scoring every match.
-        def newest_first():
-            filtered = facets.queryset_without(self.filterset, "q", self.get_queryset())
-            words = self.filterset.form.cleaned_data["q"]
-            return search.engine().matching_many(filtered, words).order_by("-sort_key")
-
-        return ranked_in_time(page, self.object_list, newest_first)
+        return ranked_in_time(
+            page, self.object_list, lambda: self.filterset.matches_newest_first(self.get_queryset())
+        )
 
 
 class SearchView(ContributionListView):

@@ -287,3 +287,20 @@ def test_matching_many_finds_exactly_what_matching_finds(seeded, words):
     expected = set(engine.matching(rows, words).values_list("key", flat=True))
     assert expected  # each of these finds something in the seeds
     assert set(engine.matching_many(rows, words).values_list("key", flat=True)) == expected
+
+
+def test_api_search_says_when_it_stopped_counting_and_when_it_could_not_rank(
+    seeded, client, monkeypatch, settings
+):
+    monkeypatch.setattr(SearchPaginator, "count_limit", 3)  # "children" matches 9
+    capped = client.get("/api/v1/contributions/", {"q": "children"}).json()
+    assert (capped["count"], capped["count_is_capped"], capped["ranked"]) == (3, True, True)
+    assert not any(facet["counted"] for facet in capped["facets"])
+
+    monkeypatch.setattr(SearchPaginator, "count_limit", 10_000)
+    settings.SEARCH_RANK_TIME_LIMIT = 0
+    clear_caches()
+    unranked = client.get("/api/v1/contributions/", {"q": "children"}).json()
+    newest = client.get("/api/v1/contributions/", {"q": "children", "sort": "-date"}).json()
+    assert (unranked["count"], unranked["count_is_capped"], unranked["ranked"]) == (9, False, False)
+    assert [r["key"] for r in unranked["results"]] == [r["key"] for r in newest["results"]]
