@@ -226,13 +226,16 @@ DEBATE_FACETS = (
     FacetSpec("department", "Department", non_blank(grouped("department"))),
 )
 
+# Also who speaks on a topic most, on its page.
+SPEAKER_FACET = FacetSpec("speaker", "Speaker", related("speaker", "name"))
+
 CONTRIBUTION_FACETS = (
     FacetSpec(
         "house", "House", houses("house"), by_value=True, count_tally=houses("house", TALLIED)
     ),
     FacetSpec("year", "Year", sort_key_years(), by_value=True, count_tally=tallied_years()),
     FacetSpec("topic", "Topic", topics(), count_tally=related("topic", "name", n=TALLIED)),
-    FacetSpec("speaker", "Speaker", related("speaker", "name")),
+    SPEAKER_FACET,
     FacetSpec(
         "party",
         "Party at the time",

@@ -245,15 +245,6 @@ class Topic(NaturalKeyModel):
     def get_absolute_url(self) -> str:
         return reverse("debates:topic-detail", kwargs={"slug": self.slug})
 
-    def related_speakers(self):
-        """Who speaks on this topic most, with how many of their contributions it tags."""
-        return (
-            Speaker.objects.filter(contributions__topics=self)
-            .select_related("party")
-            .annotate(topic_contributions=Count("contributions", distinct=True))
-            .order_by("-topic_contributions", "name", "pk")
-        )
-
 
 class Source(NaturalKeyModel):
     """A raw document that contributions were read from: provenance for every row."""

@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db.models import Count, Max, Min
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.middleware.cache import CacheMiddleware
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -333,14 +333,33 @@ class TopicDetailView(KeptPerArchiveVersion, DetailView):
         context["debate_count"] = counted_once(topic.debates.all())
         context["contributions"] = Contribution.objects.for_listing().filter(topics=topic)[:20]
         context["contribution_count"] = counted_once(topic.contributions.all())
-        context["speakers"] = topic.related_speakers()[:15]
+        context["speakers"] = self.speakers_on(topic)
         context["feed_url"] = reverse("debates:topic-feed", kwargs={"slug": topic.slug})
         context["timeline"] = timeline.contribution_timeline(
             topic.contributions.all(), topic=topic.slug
         )
         # No chart: none to draw, or not counted in time.
         self.complete = context["timeline"] is not None or not context["contribution_count"]
+        self.complete &= context["speakers"] is not None
         return context
+
+    @staticmethod
+    def speakers_on(topic: Topic) -> list[tuple[Speaker, int]] | None:
+        """Who speaks on ``topic`` most, with how many of their contributions it tags, or
+        None if not counted in time: the speaker facet of /contributions/?topic=, so
+        counted (and cached, and warmed after an import) once for both pages. At 10M
+        contributions, joining a topic's tags to its speakers on each visit took 3.8 s."""
+        params = QueryDict(mutable=True)
+        params["topic"] = topic.slug
+        tagged = ContributionFilter(params, queryset=Contribution.objects.all())
+        tagged.is_valid()
+        (facet,) = facets.facet_counts(tagged, [facets.SPEAKER_FACET], params)
+        if not facet.counted:
+            return None
+        speakers = Speaker.objects.select_related("party").in_bulk(
+            [value.value for value in facet.values], field_name="slug"
+        )
+        return [(speakers[value.value], value.count) for value in facet.values]
 
 
 class PartyDetailView(DetailView):

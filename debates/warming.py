@@ -36,6 +36,9 @@ class EntryList:
     listed: Callable[[], QuerySet]
     faceted: Callable[[], QuerySet]
     specs: tuple[facets.FacetSpec, ...]
+    # Each topic's list is warmed too: a topic page links to it (and shows the speaker
+    # facet of its contributions).
+    by_topic: bool = False
 
 
 ENTRY_LISTS = (
@@ -44,17 +47,31 @@ ENTRY_LISTS = (
         Contribution.objects.for_listing,
         Contribution.objects.all,
         facets.CONTRIBUTION_FACETS,
+        by_topic=True,
     ),
-    EntryList(DebateFilter, Debate.objects.for_listing, Debate.objects.all, facets.DEBATE_FACETS),
+    EntryList(
+        DebateFilter,
+        Debate.objects.for_listing,
+        Debate.objects.all,
+        facets.DEBATE_FACETS,
+        by_topic=True,
+    ),
     EntryList(
         SpeakerFilter, Speaker.objects.for_listing, Speaker.objects.all, facets.SPEAKER_FACETS
     ),
 )
 
 
-def entry_queries() -> list[QueryDict]:
-    """Where browsing starts: each list unfiltered, and each House's."""
-    return [QueryDict(""), *(QueryDict(f"house={house}") for house in House.values)]
+def entry_queries(entry: EntryList) -> list[QueryDict]:
+    """Where browsing starts: each list unfiltered, each House's and, if it is linked from
+    topic pages, each topic's."""
+    queries = [QueryDict(""), *(QueryDict(f"house={house}") for house in House.values)]
+    if entry.by_topic:
+        for slug in Topic.objects.order_by("pk").values_list("slug", flat=True):
+            query = QueryDict(mutable=True)
+            query["topic"] = slug
+            queries.append(query)
+    return queries
 
 
 @dataclass(frozen=True)
@@ -74,13 +91,13 @@ class WarmReport:
 
 def warm_counts() -> WarmReport:
     """Refresh ContributionTally, then count, with no time limit, the totals and facets of
-    every entry list and the timelines of the home and topic pages, for the archive's
+    every entry list (see entry_queries) and the timelines of the home and topic pages, for the archive's
     current version."""
     started = time.monotonic()
     tally_rows = ContributionTally.objects.refresh()
     facet_sets = 0
     for entry in ENTRY_LISTS:
-        for params in entry_queries():
+        for params in entry_queries(entry):
             filterset = entry.filterset_class(params, queryset=entry.listed())
             if filterset.is_valid():
                 counted_once(filterset.qs)

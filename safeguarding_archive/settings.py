@@ -186,6 +186,14 @@ IMPORT_DATA_DIR = BASE_DIR / "fixtures"
 # table in the archive's own database (created by migration debates 0009).
 COUNTS_CACHE_TABLE = "archive_count_cache"
 COUNTS_CACHE_SECONDS = 24 * 60 * 60  # keys name the archive's version: an import retires them
+COUNTS_CACHE_IN_DATABASE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": COUNTS_CACHE_TABLE,
+    "TIMEOUT": COUNTS_CACHE_SECONDS,
+    # Each entry is one facet's counts for one filter: tens of thousands of distinct
+    # filters fit; past that, a third of the entries go at once.
+    "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 3},
+}
 
 # Shared caches (throttling counts, pages) in Redis when there are several app servers.
 if redis_url := os.environ.get("REDIS_URL"):
@@ -220,14 +228,7 @@ else:
             "LOCATION": "pages",
             "OPTIONS": {"MAX_ENTRIES": 1000},
         },
-        "counts": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": COUNTS_CACHE_TABLE,
-            "TIMEOUT": COUNTS_CACHE_SECONDS,
-            # Each entry is one facet's counts for one filter: tens of thousands of distinct
-            # filters fit; past that, a third of the entries go at once.
-            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 3},
-        },
+        "counts": COUNTS_CACHE_IN_DATABASE,
     }
 
 # How long a browser, or the "pages" cache, may keep a page built from one version of the

@@ -191,7 +191,20 @@ def test_topic_page_shows_debates_contributions_and_speakers(seeded, client):
     response = client.get("/topics/munro-review/")
     assert response.context["debate_count"] == 3
     assert response.context["contribution_count"] == 6
-    assert response.context["speakers"][0].name == "Tim Loughton"
+    speaker, contributions = response.context["speakers"][0]
+    assert speaker.name == "Tim Loughton"
+    assert (
+        contributions
+        == Contribution.objects.filter(speaker=speaker, topics__slug="munro-review").count()
+    )
+
+
+def test_a_topic_page_short_of_time_to_rank_its_speakers_says_so(seeded, client, settings):
+    settings.FACET_TIME_LIMIT = 0
+    response = client.get("/topics/munro-review/")
+    assert response.context["speakers"] is None
+    assert "Not counted in time" in response.text
+    assert response["Cache-Control"] == f"max-age={settings.DEGRADED_PAGE_SECONDS}"
 
 
 def test_permalink_shows_neighbours_and_meta_tags(seeded, client):
