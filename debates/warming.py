@@ -91,8 +91,8 @@ class WarmReport:
 
 def warm_counts() -> WarmReport:
     """Refresh ContributionTally, then count, with no time limit, the totals and facets of
-    every entry list (see entry_queries) and the timelines of the home and topic pages, for the archive's
-    current version."""
+    every entry list (see entry_queries) and the timelines of the home and topic pages,
+    for the archive's current version."""
     started = time.monotonic()
     tally_rows = ContributionTally.objects.refresh()
     facet_sets = 0

@@ -195,6 +195,14 @@ COUNTS_CACHE_IN_DATABASE = {
     "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 3},
 }
 
+# Whole pages and API lists (tens of kB each) per version of the archive, kept in each
+# process: a thousand of them, some 30-50 MB.
+LOCAL_PAGES_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
+
 # Shared caches (throttling counts, pages) in Redis when there are several app servers.
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
@@ -208,11 +216,18 @@ if redis_url := os.environ.get("REDIS_URL"):
             "KEY_PREFIX": "counts",
             "TIMEOUT": COUNTS_CACHE_SECONDS,
         },
+        # Pages are shared through Redis and copied into each worker that serves them
+        # (safeguarding_archive.cache): a page a worker has served before costs no round trip.
         "pages": {
+            "BACKEND": "safeguarding_archive.cache.LocalCopies",
+            "OPTIONS": {"SHARED": "pages-shared", "LOCAL": "pages-local"},
+        },
+        "pages-shared": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": "pages",
         },
+        "pages-local": LOCAL_PAGES_CACHE,
     }
 else:
     CACHES = {
@@ -221,13 +236,7 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
-        # Whole pages and API lists (tens of kB each) per version of the archive: a
-        # thousand of them, some 30-50 MB per process.
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 1000},
-        },
+        "pages": LOCAL_PAGES_CACHE,
         "counts": COUNTS_CACHE_IN_DATABASE,
     }
 
