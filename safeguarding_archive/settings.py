@@ -196,11 +196,12 @@ COUNTS_CACHE_IN_DATABASE = {
 }
 
 # Whole pages and API lists (tens of kB each) per version of the archive, kept in each
-# process: a thousand of them, some 30-50 MB.
+# process: a thousand of them, some 30-50 MB (two entries a page: Django's cache
+# middleware keeps each URL's header list beside the page).
 LOCAL_PAGES_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "pages",
-    "OPTIONS": {"MAX_ENTRIES": 1000},
+    "OPTIONS": {"MAX_ENTRIES": 2000},
 }
 
 # Shared caches (throttling counts, pages) in Redis when there are several app servers.
