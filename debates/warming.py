@@ -67,10 +67,8 @@ def entry_queries(entry: EntryList) -> list[QueryDict]:
     topic pages, each topic's."""
     queries = [QueryDict(""), *(QueryDict(f"house={house}") for house in House.values)]
     if entry.by_topic:
-        for slug in Topic.objects.order_by("pk").values_list("slug", flat=True):
-            query = QueryDict(mutable=True)
-            query["topic"] = slug
-            queries.append(query)
+        slugs = Topic.objects.order_by("pk").values_list("slug", flat=True)
+        queries += [QueryDict.fromkeys(["topic"], value=slug) for slug in slugs]
     return queries
 
 

@@ -52,14 +52,16 @@ class LocalCopies(BaseCache):
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         expires = self.get_backend_timeout(timeout)
-        self.shared.set(key, (expires, value), timeout=_seconds_until(expires), version=version)
-        self.local.set(key, value, timeout=_seconds_until(expires), version=version)
+        seconds = _seconds_until(expires)
+        self.shared.set(key, (expires, value), timeout=seconds, version=version)
+        self.local.set(key, value, timeout=seconds, version=version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         expires = self.get_backend_timeout(timeout)
-        added = self.shared.add(key, (expires, value), _seconds_until(expires), version=version)
+        seconds = _seconds_until(expires)
+        added = self.shared.add(key, (expires, value), timeout=seconds, version=version)
         if added:
-            self.local.set(key, value, timeout=_seconds_until(expires), version=version)
+            self.local.set(key, value, timeout=seconds, version=version)
         return added
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
