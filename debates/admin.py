@@ -3,6 +3,7 @@ from django.db import models, transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
 
+from . import caching
 from .models import (
     Contribution,
     ContributionKeyRedirect,
@@ -30,7 +31,11 @@ def merge_selected(model_admin, request, queryset):
         with transaction.atomic():
             for duplicate in rows:
                 if duplicate.pk != survivor.pk:
+                    # Said before the merge moves the duplicate's rows: the pages they
+                    # were on change too.
+                    caching.archive_changed(**caching.changed_by(duplicate))
                     survivor.merge(duplicate)
+            caching.archive_changed(**caching.changed_by(survivor))
         model_admin.message_user(
             request,
             f"Merged {len(rows) - 1} of the {noun} into {survivor}; their old URLs redirect.",
@@ -52,9 +57,26 @@ def merge_selected(model_admin, request, queryset):
 
 
 class ArchiveModelAdmin(admin.ModelAdmin):
+    """Every edit, addition and deletion says what it changed (debates.caching), inside
+    the admin's transaction."""
+
     # Hansard and data.parliament.uk URLs are https; say so now rather than rely on
     # Django 5's http default, which Django 6 changes.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_related(self, request, form, formsets, change):
+        # After the row, its many-to-many fields and its inlines are all saved.
+        super().save_related(request, form, formsets, change)
+        caching.archive_changed(**caching.changed_by(form.instance))
+
+    def delete_model(self, request, obj):
+        caching.archive_changed(**caching.changed_by(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            caching.archive_changed(**caching.changed_by(obj))
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Party)

@@ -10,10 +10,8 @@ import csv
 import hashlib
 from collections.abc import Callable, Iterator
 
-from django.conf import settings
-from django.core.cache import caches
 from django.core.paginator import InvalidPage
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import condition
@@ -32,7 +30,7 @@ from rest_framework import exceptions, pagination, renderers, routers, serialize
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
-from . import facets, popolo
+from . import caching, facets, popolo
 from .filters import (
     ContributionFilter,
     DebateFilter,
@@ -40,7 +38,7 @@ from .filters import (
     documented_parameters,
     whole_number,
 )
-from .models import ArchiveState, Contribution, Debate, Party, Speaker, Topic
+from .models import Contribution, Debate, Party, Speaker, Topic
 from .paging import CountedOncePaginator, SearchPaginator, ranked_in_time
 from .serializers import (
     ContributionSerializer,
@@ -248,22 +246,15 @@ def api_exception_handler(exc, context):
     return response
 
 
-def _archive_state(request) -> ArchiveState:
-    # condition() asks for the ETag and Last-Modified separately: read the row once.
-    if not hasattr(request, "_archive_state"):
-        request._archive_state = ArchiveState.current()
-    return request._archive_state
-
-
 def _archive_changed_at(request, *args, **kwargs):
-    return _archive_state(request).changed
+    return caching.archive_state(request).changed
 
 
 def _archive_etag(request, *args, **kwargs):
     """Changes when the archive does, and differs per URL and per format asked for."""
     variant = f"{request.get_full_path()}|{request.headers.get('Accept', '')}"
     digest = hashlib.sha256(variant.encode()).hexdigest()[:16]
-    return f"{_archive_state(request).version}-{digest}"
+    return f"{caching.archive_state(request).version}-{digest}"
 
 
 conditional_on_archive = method_decorator(
@@ -354,43 +345,37 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
         super().initial(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
-        csv_wanted = request.accepted_renderer.format == "csv"
-        # A page of a list in JSON is kept until the archive changes, as a page of the site
-        # is (views.cached_per_archive_version), as the bytes sent: JSON is what tools ask
-        # for again and again; the browsable API and CSV are built for each request.
-        kept_as_json = type(request.accepted_renderer) is renderers.JSONRenderer
-        page_key = facets.count_cache_key(
-            "api-list",
-            _archive_state(request).version,
-            # The media type too: its parameters (`; indent=4`) change the bytes.
-            f"{request.accepted_media_type}|{request.build_absolute_uri()}",
-        )
-        if kept_as_json and (kept := caches["pages"].get(page_key)) is not None:
-            content, headers = kept
-            return HttpResponse(content, headers=headers)
-        self.paginator.check_parameters(request)
+        self.paginator.check_parameters(request)  # even for a CSV export, which ignores them
+        if request.accepted_renderer.format == "csv":
+            return self.stream_csv(self.filter_queryset(self.get_queryset()))
+        # A page of a list in JSON is kept whole, as a page of the site is: JSON is what
+        # tools ask for again and again; the browsable API is built for each request.
+        if type(request.accepted_renderer) is not renderers.JSONRenderer:
+            return super().list(request, *args, **kwargs)
+
+        def build():
+            response = super(ArchiveViewSet, self).list(request, *args, **kwargs)
+            return self.finalize_response(request, response, *args, **kwargs).render()
+
+        # The media type too: its parameters (`; indent=4`) change the bytes.
+        scope, variant = caching.archive_scope(request), request.accepted_media_type
+        return caching.cached_page(request, scope, build, variant=variant)
+
+    def filter_queryset(self, queryset):
         # What DjangoFilterBackend.filter_queryset does, keeping the filterset: the facets
         # count with its cleaned values instead of validating every slug a second time.
-        filterset = DjangoFilterBackend().get_filterset(request, self.get_queryset(), self)
-        if filterset is not None and not filterset.is_valid():
-            raise translate_validation(filterset.errors)
-        self.filterset = filterset
-        queryset = filterset.qs if filterset is not None else self.get_queryset()
-        if csv_wanted:
-            return self.stream_csv(queryset)
-        page = self.paginate_queryset(queryset)
-        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        counted = self.facets(filterset)
-        response.data["facets"] = counted
-        if kept_as_json:
-            self.finalize_response(request, response, *args, **kwargs).render()
-            complete = all(facet["counted"] for facet in counted)
-            # Short of some counts, kept briefly, as a page of the site is
-            # (views.briefly_cached).
-            seconds = settings.PAGE_CACHE_SECONDS if complete else settings.DEGRADED_PAGE_SECONDS
-            kept = ("Content-Type", "Link")
-            headers = {name: response[name] for name in kept if response.has_header(name)}
-            caches["pages"].set(page_key, (response.content, headers), seconds)
+        self.filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+        if self.filterset is None:
+            return queryset
+        if not self.filterset.is_valid():
+            raise translate_validation(self.filterset.errors)
+        return self.filterset.qs
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["facets"] = self.facets(self.filterset)
+        if not all(facet["counted"] for facet in response.data["facets"]):
+            caching.briefly_cached(response)  # short of some counts, as a page of the site is
         return response
 
     def get_facet_queryset(self):

@@ -7,56 +7,23 @@ many Commons rows the other filters leave.
 
 from __future__ import annotations
 
-import hashlib
-import time
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
-from django.core.exceptions import EmptyResultSet
-from django.db import transaction
 from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django_filters import FilterSet
 
+from . import caching
 from .models import ArchiveState, Contribution, ContributionTally, ContributionTopic, House
-from .timeouts import QueryTimedOut, time_limit
 
 # How many values a facet lists, most frequent first; selected values are always listed.
 FACET_SIZE = 12
-# Kept in the counts cache for a count that ran out of time: the pages that need it show it
-# uncounted without trying again until this many seconds have passed (or the next import).
-TIMED_OUT = "timed out"
-TIMED_OUT_SECONDS = 10 * 60
 # Related rows labelled per query: well under any database's limit on query parameters.
 LABEL_BATCH = 500
-
-
-def count_cache_key(kind: str, version: int, counted: str) -> str:
-    """Where counts of ``counted`` (a description naming the query) are kept in the
-    "counts" cache for one version of the archive: facets here, the timeline's years
-    (debates.timeline). An import moves the version on, which retires every key at once."""
-    return f"{kind}:{version}:{hashlib.sha256(counted.encode()).hexdigest()}"
-
-
-def rows_cache_key(kind: str, rows: QuerySet, qualifier: object = "") -> str:
-    """The key of something counted of ``rows`` (a total, a timeline's years, whether a
-    search could be ranked), with ``qualifier`` for what else it depends on, under the
-    archive's current version."""
-    counted = f"{qualifier}|{counted_rows_sql(rows)}"
-    return count_cache_key(kind, ArchiveState.current_version(), counted)
-
-
-def counted_rows_sql(queryset: QuerySet) -> str | None:
-    """The SQL that picks the rows ``queryset`` counts, whatever it selects or joins to
-    show them: the pages and the API, which list the same rows with different columns,
-    then share one key. None for a filter no row can match."""
-    try:
-        return str(queryset.order_by().values("pk").query)
-    except EmptyResultSet:
-        return None
 
 
 # A counter returns (value, label, count) rows for a queryset; it is also told the values
@@ -371,54 +338,34 @@ def _count_all(
     base: QuerySet,
     seconds: float,
 ) -> dict[str, list[tuple[object, str, int]]]:
-    """Each facet's rows by name, from the cache or counted within ``seconds`` in all; a
-    facet missing from the result could not be counted in time.
+    """Each facet's rows by name, kept or counted within ``seconds`` in all
+    (caching.remember_many); a facet missing from the result could not be counted in time.
 
-    A cache key names the facet, its chosen values and the SQL of the rows it counts,
-    which names every other filter and the page's own restriction (a speaker's page counts
-    only their speeches), under the archive's version.
+    What each is made from names the facet, its chosen values and the SQL of the rows it
+    counts, which names every other filter and the page's own restriction (a speaker's
+    page counts only their speeches).
     """
-    counts_cache = caches["counts"]
-    version = ArchiveState.current_version()
-    pending = {}
+    # Asked once, and only if a facet could count from the tally.
+    tally_is_current = functools.cache(ArchiveState.tally_is_current)
+
+    def counting(spec: FacetSpec, queryset: QuerySet, selected: list[str], sql: str | None):
+        def count():
+            if sql is None:  # a filter no row can match
+                return []
+            tally = tally_without(filterset, spec.name, base) if spec.count_tally else None
+            if tally is not None and tally_is_current():
+                return list(spec.count_tally(tally, selected))
+            return list(spec.count(queryset, selected))
+
+        return count
+
+    names, computations = {}, {}
     for spec in specs:
         selected = [str(v) for v in params.getlist(spec.name)]
         queryset = queryset_without(filterset, spec.name, base)
-        sql = counted_rows_sql(queryset)
-        key = count_cache_key("facets", version, f"{spec.name}|{sorted(selected)}|{sql}")
-        pending[key] = (spec, queryset, selected, sql)
-    cached = counts_cache.get_many(pending)
-    counted = {pending[key][0].name: rows for key, rows in cached.items() if rows != TIMED_OUT}
-    deadline = time.monotonic() + seconds
-    tally_is_current = None  # asked once, and only if a facet could count from the tally
-    fresh = {}
-    for key, (spec, queryset, selected, sql) in pending.items():
-        if key in cached:  # counted, or recently found too slow to count
-            continue
-        if seconds <= 0:  # no time given: what is cached, and nothing marked as too slow
-            break
-        count, rows_counted = spec.count, queryset
-        if spec.count_tally and (tally := tally_without(filterset, spec.name, base)) is not None:
-            if tally_is_current is None:
-                tally_is_current = ArchiveState.tally_is_current()
-            if tally_is_current:
-                count, rows_counted = spec.count_tally, tally
-        try:
-            # One deadline for them all: PostgreSQL's statement_timeout would otherwise
-            # allow each facet the whole time.
-            with time_limit(deadline - time.monotonic()):
-                rows = list(count(rows_counted, selected)) if sql is not None else []
-        except QueryTimedOut:
-            # This facet and those after it are shown uncounted, and not tried again for
-            # a while: every visit would otherwise spend the whole limit on counts over
-            # the same too many rows, and still show none.
-            late = {k: TIMED_OUT for k in pending if k not in cached and k not in fresh}
-            counts_cache.set_many(late, timeout=TIMED_OUT_SECONDS)
-            break
-        fresh[key] = counted[spec.name] = rows
-    # Stored after the limits' transactions, which a timeout rolls back, and in one of
-    # their own: a counts cache in the database then commits (and syncs) once.
-    if fresh:
-        with transaction.atomic():
-            counts_cache.set_many(fresh)
-    return counted
+        sql = caching.counted_rows_sql(queryset)
+        described = f"{spec.name}|{sorted(selected)}|{sql}"
+        names[described] = spec.name
+        computations[described] = counting(spec, queryset, selected, sql)
+    counted = caching.remember_many("facets", computations, seconds=seconds)
+    return {names[described]: rows for described, rows in counted.items()}

@@ -13,8 +13,7 @@ import re
 import time
 from functools import reduce
 
-from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce, Substr
 from django.urls import reverse
@@ -299,6 +298,9 @@ class Debate(NaturalKeyModel):
     source_url = models.URLField(max_length=500, blank=True, help_text="Official Hansard page")
     topics = models.ManyToManyField(Topic, blank=True, related_name="debates")
     sources = models.ManyToManyField(Source, blank=True, related_name="debates")
+    # When a write last changed what this debate's pages show (debates.caching): their
+    # cached copies are kept under it. Not in fixtures: a load stamps its own time.
+    pages_changed = models.DateTimeField(default=timezone.now, editable=False, serialize=False)
 
     objects = NaturalKeyManager.from_queryset(DebateQuerySet)()
 
@@ -618,14 +620,18 @@ class ContributionTopic(NaturalKeyModel):
 
 
 class ArchiveState(models.Model):
-    """When the archive's data last changed: one row, for Last-Modified and ETag headers.
+    """When the archive's data last changed: one row, for Last-Modified and ETag headers and
+    the keys of everything cached (debates.caching).
 
-    Writes to the archive touch it once per transaction (see debates.signals), so a
+    Every write moves it on once, at commit (debates.caching.archive_changed), so a
     conditional request can be answered 304 from this one row without building a response.
     """
 
     changed = models.DateTimeField()
     version = models.PositiveBigIntegerField(default=0)
+    # The version at which a topic or party last changed: their names are on every
+    # debate's pages, which are otherwise kept per debate (Debate.pages_changed).
+    vocabulary_version = models.PositiveBigIntegerField(default=0, editable=False)
     # The version ContributionTally was counted at: it stands for the contributions only
     # while this equals `version`.
     tallied_version = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
@@ -636,53 +642,26 @@ class ArchiveState(models.Model):
     def __str__(self) -> str:
         return f"Archive version {self.version}, changed {self.changed:%Y-%m-%d %H:%M:%S}"
 
-    # (when, row) of this process's last read outside a transaction: see _last_known.
-    _last_read: tuple[float, ArchiveState | None] | None = None
-
-    @classmethod
-    def current(cls) -> ArchiveState:
-        return cls._last_known() or cls.touch()
-
-    @classmethod
-    def current_version(cls) -> int:
-        """The version alone, for cache keys: never a write (0 before any)."""
-        state = cls._last_known()
-        return state.version if state else 0
-
-    @classmethod
-    def _last_known(cls) -> ArchiveState | None:
-        """The row, as this process last read it if that was within
-        settings.ARCHIVE_VERSION_SECONDS.
-
-        Every page and API response reads it (for its cache key, ETag and Last-Modified), so
-        a page served whole from the cache then costs no query at all, and an import shows
-        that much later. A read inside a transaction is not kept: the transaction may yet
-        roll back, or see what others cannot see yet.
-        """
-        now = time.monotonic()
-        if (read := cls._last_read) and now - read[0] < settings.ARCHIVE_VERSION_SECONDS:
-            return read[1]
-        state = cls.objects.filter(pk=1).first()
-        if not connection.in_atomic_block:
-            cls._last_read = (now, state)
-        return state
-
     @classmethod
     def tally_is_current(cls) -> bool:
         return cls.objects.filter(pk=1, tallied_version=models.F("version")).exists()
 
     @classmethod
-    def touch(cls) -> ArchiveState:
+    def touch(cls, *, vocabulary: bool = False) -> ArchiveState:
+        """Move the version on (and the vocabulary's with it, if ``vocabulary``)."""
         # Whole seconds: HTTP dates have no finer grain, so If-Modified-Since compares true.
         now = timezone.now().replace(microsecond=0)
-        cls._last_read = None  # this process sees its own change at once
-        updated = cls.objects.filter(pk=1).update(changed=now, version=models.F("version") + 1)
-        if not updated:
-            # A new archive starts from the clock (microseconds), not from 1: the counts
-            # cache outlives a database that is dropped and loaded again (it may be Redis),
-            # and must never serve the old archive's counts under a version number reused.
+        moved = {"changed": now, "version": models.F("version") + 1}
+        if vocabulary:
+            moved["vocabulary_version"] = models.F("version") + 1
+        if not cls.objects.filter(pk=1).update(**moved):
+            # A new archive starts from the clock (microseconds), not from 1: the caches
+            # outlive a database that is dropped and loaded again (they may be in Redis),
+            # and must never serve the old archive's pages under a version number reused.
             first = time.time_ns() // 1000
-            cls.objects.get_or_create(pk=1, defaults={"changed": now, "version": first})
+            cls.objects.get_or_create(
+                pk=1, defaults={"changed": now, "version": first, "vocabulary_version": first}
+            )
         return cls.objects.get(pk=1)
 
 
@@ -696,7 +675,7 @@ class ContributionTallyQuerySet(models.QuerySet):
         labelled with the version before it, and no page trusts it until the next refresh.
         """
         with transaction.atomic():
-            version = ArchiveState.current_version()
+            version = ArchiveState.objects.filter(pk=1).values_list("version", flat=True).first()
             contributions = (
                 Contribution.objects.order_by()
                 .annotate(year=Cast(Substr("sort_key", 1, 4), models.IntegerField()))

@@ -12,16 +12,15 @@ the same matches newest first (ranked_in_time).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from .facets import TIMED_OUT, TIMED_OUT_SECONDS, rows_cache_key
-from .timeouts import QueryTimedOut, time_limit
+from . import caching
 
 # Past this many matches a search says "more than 10,000": nobody reads further than the
 # 500th page of twenty, and counting stops early.
@@ -29,19 +28,16 @@ SEARCH_COUNT_LIMIT = 10_000
 
 
 def counted_once(rows: QuerySet, limit: int | None = None) -> int:
-    """How many ``rows`` there are (at most ``limit`` + 1), from the counts cache or
-    counted and kept there until the archive next changes."""
-    counts_cache = caches["counts"]
-    key = rows_cache_key("total", rows, limit)
-    total = counts_cache.get(key)
-    if total is None:
-        if limit is not None:
-            # Unordered, so the count stops at the limit instead of ranking every match
-            # first; one row past it tells "exactly 10,000" from "more than 10,000".
-            rows = rows.order_by()[: limit + 1]
-        total = rows.count()
-        counts_cache.set(key, total)
-    return total
+    """How many ``rows`` there are (at most ``limit`` + 1), counted once until the archive
+    next changes (caching.remember), however long that takes."""
+
+    def count() -> int:
+        # Unordered, so the count stops at the limit instead of ranking every match first;
+        # one row past it tells "exactly 10,000" from "more than 10,000".
+        limited = rows if limit is None else rows.order_by()[: limit + 1]
+        return limited.count()
+
+    return caching.remember("total", rows, count, qualifier=limit, seconds=math.inf)
 
 
 class CountedOncePaginator(Paginator):
@@ -70,14 +66,11 @@ def ranked_in_time(
     """``page`` of ``matches`` in relevance order, if ranking them takes no longer than
     settings.SEARCH_RANK_TIME_LIMIT; else the same page of ``newest_first()`` (the same
     matches in an indexed order), and True. A search found too slow to rank is not ranked
-    again for a while, as facets found too slow to count are not counted."""
-    counts_cache = caches["counts"]
-    key = rows_cache_key("ranking", matches)
-    if counts_cache.get(key) != TIMED_OUT:
-        try:
-            with time_limit(settings.SEARCH_RANK_TIME_LIMIT):
-                return list(page), False
-        except QueryTimedOut:
-            counts_cache.set(key, TIMED_OUT, timeout=TIMED_OUT_SECONDS)
+    again for a while (caching.attempt), as facets found too slow to count are not counted."""
+    ranked = caching.attempt(
+        "ranking", matches, lambda: list(page), seconds=settings.SEARCH_RANK_TIME_LIMIT
+    )
+    if ranked is not None:
+        return ranked, False
     page.object_list = list(newest_first()[page.start_index() - 1 : page.end_index()])
     return page.object_list, True

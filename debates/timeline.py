@@ -12,13 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import caches
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from . import facets
-from .timeouts import QueryTimedOut, time_limit
+from . import caching
 
 # The chart's coordinate system (the SVG viewBox); CSS scales it to the width available.
 WIDTH, HEIGHT = 640, 200
@@ -175,24 +172,12 @@ def _round(value: float) -> float | int:
 def cached_per_year(
     contributions: QuerySet, *, seconds: float | None = None
 ) -> list[tuple[int, int]] | None:
-    """``contributions.per_year()``, cached until the archive next changes.
-
-    Kept like facet counts (see facets._count_all): in the "counts" cache, keyed by the
-    SQL of the rows counted, which names the page's restriction (a topic, a speaker) and
-    nothing else. Counting stops after ``seconds`` (settings.FACET_TIME_LIMIT unless
-    given): the page then goes without its chart (None) rather than keep the visitor waiting.
-    """
-    counts_cache = caches["counts"]
-    key = facets.rows_cache_key("timeline", contributions)
-    counts = counts_cache.get(key)
-    if counts is None:
-        try:
-            with time_limit(settings.FACET_TIME_LIMIT if seconds is None else seconds):
-                counts = contributions.per_year()
-        except QueryTimedOut:
-            return None
-        counts_cache.set(key, counts)
-    return counts
+    """``contributions.per_year()``, kept until the archive next changes, like facet counts
+    (caching.remember), keyed by the SQL of the rows counted, which names the page's
+    restriction (a topic, a speaker) and nothing else. Counting stops after ``seconds``
+    (settings.FACET_TIME_LIMIT unless given): the page then goes without its chart (None)
+    rather than keep the visitor waiting, and does not try again for a while."""
+    return caching.remember("timeline", contributions, contributions.per_year, seconds=seconds)
 
 
 def contribution_timeline(contributions: QuerySet, **filters: str) -> Timeline | None:

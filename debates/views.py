@@ -1,22 +1,17 @@
 """HTML views: each connects a request to a QuerySet method, a FilterSet and a template."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.db.models import Count, Max, Min
 from django.http import Http404, HttpResponse, QueryDict
-from django.middleware.cache import CacheMiddleware
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.decorators import decorator_from_middleware_with_args
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import akoma_ntoso, citations, facets, feeds, search, timeline
+from . import akoma_ntoso, caching, citations, facets, feeds, search, timeline
 from .filters import ContributionFilter, DebateFilter, SpeakerFilter
 from .models import (
-    ArchiveState,
     Contribution,
     ContributionKeyRedirect,
     Debate,
@@ -29,54 +24,32 @@ from .models import (
 from .paging import CountedOncePaginator, SearchPaginator, counted_once, ranked_in_time
 
 
-def cached_per_archive_version(view):
-    """Serve a whole page from the "pages" cache until the archive next changes (an import
-    or an admin edit moves its version on; see debates.signals): a cache lookup instead of
-    building the page, for permalinks above all, and for lists and searches asked for again.
-
-    Kept settings.PAGE_CACHE_SECONDS, here and in browsers, unless the view set a shorter
-    max-age (``briefly_cached``).
-    """
-
-    @wraps(view)
-    def cached_view(request, *args, **kwargs):
-        cached = decorator_from_middleware_with_args(CacheMiddleware)(
-            cache_timeout=settings.PAGE_CACHE_SECONDS,
-            page_timeout=None,  # the response's max-age, if it has one, else cache_timeout
-            cache_alias="pages",
-            key_prefix=f"page:{ArchiveState.current_version()}",
-        )
-        return cached(view)(request, *args, **kwargs)
-
-    return cached_view
-
-
-def briefly_cached(response):
-    """Keep a page built short of something it could not do in time (facets left
-    uncounted, a search left unranked) for settings.DEGRADED_PAGE_SECONDS only: it would be
-    built the same way until the counts time out no more, and counts made meanwhile (by
-    warm_counts, say) then show within that time."""
-    patch_cache_control(response, max_age=settings.DEGRADED_PAGE_SECONDS)
-    return response
-
-
-class KeptPerArchiveVersion:
-    """A page served whole from the cache until the archive changes
-    (``cached_per_archive_version``), and kept briefly if the view, short of time for part
-    of it, sets ``complete`` to False."""
+class CachedPage:
+    """A page served whole from the pages cache (caching.cached_page) while what it shows
+    is unchanged: the scope ``page_scope()`` names, the archive's version unless the view
+    says otherwise. Kept briefly if the view, short of time for part of the page (facets
+    left uncounted, a search left unranked), sets ``complete`` to False."""
 
     complete = True
 
-    @classmethod
-    def as_view(cls, **initkwargs):
-        return cached_per_archive_version(super().as_view(**initkwargs))
+    def page_scope(self) -> str | None:
+        return caching.archive_scope(self.request)
+
+    def dispatch(self, request, *args, **kwargs):
+        build = super().dispatch
+        return caching.cached_page(
+            request, self.page_scope(), lambda: build(request, *args, **kwargs)
+        )
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
-        return response if self.complete else briefly_cached(response)
+        if not self.complete:
+            return caching.briefly_cached(response)
+        patch_cache_control(response, max_age=settings.PAGE_CACHE_SECONDS)  # browsers too
+        return response
 
 
-class HomeView(KeptPerArchiveVersion, TemplateView):
+class HomeView(CachedPage, TemplateView):
     template_name = "debates/home.html"
 
     def get_context_data(self, **kwargs):
@@ -103,7 +76,7 @@ class HomeView(KeptPerArchiveVersion, TemplateView):
         return context
 
 
-class FacetedListView(KeptPerArchiveVersion, FilterView):
+class FacetedListView(CachedPage, FilterView):
     """A filtered, faceted, paginated list whose bad parameters get a 400 that names them.
 
     django-filter's FilterView answers invalid input with an empty 200 page; a visitor (or
@@ -250,8 +223,11 @@ class TopicListView(ListView):
     template_name = "debates/topic_list.html"
 
 
-class DebateDetailView(KeptPerArchiveVersion, DetailView):
+class DebateDetailView(CachedPage, DetailView):
     queryset = Debate.objects.for_detail()
+
+    def page_scope(self) -> str | None:
+        return caching.debate_scope(self.request, slug=self.kwargs["slug"])
 
     def get(self, request, *args, **kwargs):
         # ?format= is how the API asks for a format; the XML has an address of its own.
@@ -269,9 +245,12 @@ class DebateDetailView(KeptPerArchiveVersion, DetailView):
         return context
 
 
-class ContributionDetailView(KeptPerArchiveVersion, DetailView):
+class ContributionDetailView(CachedPage, DetailView):
     queryset = Contribution.objects.for_permalink()
     slug_field = slug_url_kwarg = "key"
+
+    def page_scope(self) -> str | None:
+        return caching.debate_scope(self.request, contribution_key=self.kwargs["key"])
 
     def get(self, request, *args, **kwargs):
         # A key retired by a merge answers with a permanent redirect to the speech.
@@ -323,7 +302,7 @@ class SpeakerDetailView(FacetedListView):
         return context
 
 
-class TopicDetailView(KeptPerArchiveVersion, DetailView):
+class TopicDetailView(CachedPage, DetailView):
     queryset = Topic.objects.select_related("parent").prefetch_related("children")
 
     def get_context_data(self, **kwargs):
@@ -409,7 +388,7 @@ def debate_akoma_ntoso(request, slug: str) -> HttpResponse:
         debate,
         debate.contributions.for_debate_page(),
         absolute_url=request.build_absolute_uri,
-        generated=ArchiveState.current().changed.date(),
+        generated=caching.archive_state(request).changed.date(),
     )
     response = HttpResponse(document, content_type=f"{akoma_ntoso.MEDIA_TYPE}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{debate.slug}.akn.xml"'

@@ -195,13 +195,12 @@ COUNTS_CACHE_IN_DATABASE = {
     "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 3},
 }
 
-# Whole pages and API lists (tens of kB each) per version of the archive, kept in each
-# process: a thousand of them, some 30-50 MB (two entries a page: Django's cache
-# middleware keeps each URL's header list beside the page).
+# Whole pages and API lists (tens of kB each, at most PAGE_CACHE_MAX_BYTES), kept in each
+# process: a thousand of them, some 30-50 MB.
 LOCAL_PAGES_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "pages",
-    "OPTIONS": {"MAX_ENTRIES": 2000},
+    "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 
 # Shared caches (throttling counts, pages) in Redis when there are several app servers.
@@ -240,6 +239,15 @@ else:
         "pages": LOCAL_PAGES_CACHE,
         "counts": COUNTS_CACHE_IN_DATABASE,
     }
+
+# Whether whole pages and API lists are kept (debates.caching.cached_page): "off" builds
+# each for every request, as the benchmark's --page-cache off measures.
+PAGE_CACHE = {"on": True, "off": False}.get(os.environ.get("PAGE_CACHE", "on"))
+if PAGE_CACHE is None:
+    raise ImproperlyConfigured("PAGE_CACHE must be 'on' or 'off'.")
+# A page larger than this is built for each request rather than kept: a few such pages
+# would otherwise crowd out a thousand ordinary ones.
+PAGE_CACHE_MAX_BYTES = 1024 * 1024
 
 # How long a browser, or the "pages" cache, may keep a page built from one version of the
 # archive: an import shows on these pages after at most this long in a browser, and at

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 
-from debates.models import ArchiveState
+from debates import caching
 
 SOURCES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
 SEED_SOURCES = sorted(str(path) for path in SOURCES_DIR.glob("*.txt"))
@@ -33,17 +33,19 @@ def _fresh_cache(settings):
         },
     }
     clear_caches()
-    ArchiveState._last_read = None  # each test reads the version of its own database
 
 
 def clear_caches():
-    """Forget throttle counts (the default cache), whole pages and facet and timeline
-    counts: each test, and each visit a test measures as a first, starts with none."""
-    for alias in ("default", "pages", "counts"):
-        caches[alias].clear()
+    """Forget throttle counts (the default cache), whole pages, facet and timeline counts
+    and the archive's version as last read: each test, and each visit a test measures as a
+    first, starts with none."""
+    caches["default"].clear()
+    caching.clear()
 
 
 @pytest.fixture
-def seeded(db):
-    """The committed seed fixtures, as `make db` loads them."""
-    call_command("loaddata", "seed", verbosity=0)
+def seeded(db, django_capture_on_commit_callbacks):
+    """The committed seed fixtures, as `make db` loads them (and with what their commit
+    does: the archive's version moved on)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loaddata", "seed", verbosity=0)

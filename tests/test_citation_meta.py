@@ -244,11 +244,11 @@ def test_every_debate_page_has_its_title_date_and_address(client, seeded):
 
 
 def test_citation_tags_cost_the_pages_no_queries(client, cited, django_assert_num_queries):
-    # the archive's version (the page cache's key), redirect check, contribution, its
-    # topics, the contributions before and after it
-    with django_assert_num_queries(6):
+    # the page cache's key (the debate's stamp, the archive's state), redirect check,
+    # contribution, its topics, the contributions before and after it
+    with django_assert_num_queries(7):
         client.get(cited.get_absolute_url())
-    # the archive's version, debate, its topics, its contributions (the citation's columns
-    # come from them)
-    with django_assert_num_queries(4):
+    # the page cache's key (as above), debate, its topics, its contributions (the
+    # citation's columns come from them)
+    with django_assert_num_queries(5):
         client.get(cited.debate.get_absolute_url())

@@ -1,6 +1,8 @@
 """The shared counts cache: a table in the archive's database that every app server and
 command reads, filled after each import so that first visits find their counts made."""
 
+import math
+from contextlib import contextmanager
 from dataclasses import replace
 from io import StringIO
 
@@ -11,7 +13,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from debates import facets
+from debates import caching, facets
 from debates.filters import ContributionFilter
 from debates.models import ArchiveState, Contribution
 from debates.paging import SearchPaginator, counted_once
@@ -106,7 +108,7 @@ def test_one_deadline_covers_every_facet(seeded, settings, monkeypatch):
     so seven slow facets cannot take seven times the limit."""
     settings.FACET_TIME_LIMIT = 1.0
     clock = [1000.0]
-    monkeypatch.setattr(facets.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
     counted = []
 
     def slow(seconds, name):
@@ -203,11 +205,17 @@ def test_facets_that_ran_out_of_time_are_not_tried_again_for_a_while(
 
 
 def test_a_search_that_could_not_be_ranked_is_not_ranked_again_for_a_while(
-    seeded, client, settings
+    seeded, client, monkeypatch
 ):
-    settings.SEARCH_RANK_TIME_LIMIT = 0
-    client.get("/search/", {"q": "children"})
-    settings.SEARCH_RANK_TIME_LIMIT = 5
+    @contextmanager
+    def out_of_time(seconds):  # anything with a time limit runs out of it
+        if seconds != math.inf:
+            raise QueryTimedOut
+        yield
+
+    with monkeypatch.context() as slow:
+        slow.setattr(caching, "time_limit", out_of_time)
+        assert client.get("/search/", {"q": "children"}).context["unranked"]
     caches["pages"].clear()  # the page built again, not the minute's copy of it
 
     assert client.get("/search/", {"q": "children"}).context["unranked"]

@@ -19,6 +19,7 @@ from django.db import DatabaseError, InterfaceError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
+from debates import caching
 from debates.models import (
     Contribution,
     ContributionTopic,
@@ -205,6 +206,7 @@ def load_documents(
             loader.apply_speaker_facts()
             loader.fill_party_at_time()
             loader.tag_topics()
+            loader.say_what_changed()
             stage, committing = f"committing {len(sources)} documents", True
     except (DatabaseError, InterfaceError) as error:
         raise LoadError(path, stage, error, at_commit=committing) from error
@@ -525,6 +527,25 @@ class _Loader:
             outcome = outcome if outcome == CREATED else UPDATED
         self.report.record("contributions", contribution.key, outcome)
         self.touched_contributions[contribution.pk] = contribution
+
+    def say_what_changed(self) -> None:
+        """Tell the caches which debates, speakers and topics this load changed
+        (debates.caching): every other debate's pages stay as they were kept."""
+        if not self.report.changed:
+            return
+
+        def changed(label: str) -> set:
+            return {k for k, outcome in self.report.outcomes[label].items() if outcome != UNCHANGED}
+
+        debates, contributions = changed("debates"), changed("contributions")
+        contributions |= {key for key, _ in changed("topic tags")}
+        speakers, topics = changed("speakers"), changed("topics")
+        caching.archive_changed(
+            debates={d.pk for d in self.touched_debates.values() if d.slug in debates}
+            | {c.debate_id for c in self.touched_contributions.values() if c.key in contributions},
+            speakers=[s for s in self.speakers.values() if s.slug in speakers],
+            topics=[t for t in self.topics.values() if t.slug in topics],
+        )
 
     def fill_party_at_time(self) -> None:
         """Where the text did not print a party, the speaker's reviewed party stands in."""
