@@ -6,9 +6,10 @@ Each scenario's URLs are built from the corpus itself, in pairs (the archive's, 
 Datasette's equivalent), in a seeded random order that is their popularity rank:
 
 - permalinks: contributions drawn by id;
-- API lists and facet pages: one to three filters (House, party, year, speaker, debate,
-  location, or a topic with House, year or party) taken from one drawn contribution, so
-  the list is never empty; facet pages also at page numbers within the list's length;
+- API lists and facet pages: one to three filters (facet pages: none to two) of House,
+  party, year, speaker, debate and location taken from one drawn contribution, so the list
+  is never empty, or a topic with House, year or party; facet pages also at page numbers
+  within the list's length;
 - searches: a list of at least ``QUERIES`` distinct queries made from words sampled from
   the corpus's own text (common words, rare words, two words, quoted phrases, exclusions),
   half of them with a filter.
@@ -34,7 +35,7 @@ from urllib.parse import urlencode
 from django.utils.text import slugify
 
 URLS = 50_000  # distinct URLs wanted per scenario
-QUERIES = 1_200  # distinct searches wanted
+QUERIES = 4_000  # distinct searches wanted
 TEXTS = 3_000  # contributions whose words make the searches
 ZIPF_EXPONENT = 1.1
 REQUESTS_PER_URL = 5  # length of the request sequence, per distinct URL
@@ -142,18 +143,26 @@ def list_lengths(read: Read, contributions: int) -> dict[tuple[str, str], int]:
 
 FILTERS = ("house", "party", "year", "speaker", "debate", "location")
 BROAD = ("house", "party", "year")  # what a topic is combined with: never an empty list
+FACET_FILTERS = (0, 1, 1, 2, 2, 2)  # how many filters a facet page has, drawn from these
 
 
-def row_filters(row: Row, rng: random.Random, most: int, topics: Sequence[str]) -> dict:
-    """Up to ``most`` of the row's own values as filters (the list holds the row), or one
-    in ten times a topic with at most one broad filter."""
-    own = {name: getattr(row, name) for name in FILTERS if getattr(row, name)}
+def row_filters(
+    row: Row,
+    rng: random.Random,
+    sizes: Sequence[int],
+    topics: Sequence[str] = (),
+    names: Sequence[str] = FILTERS,
+) -> dict:
+    """Some of the row's own values (as many as one of ``sizes`` says, of ``names``) as
+    filters, so the list holds the row; or one in ten times a topic, with at most one broad
+    filter."""
+    own = {name: getattr(row, name) for name in names if getattr(row, name)}
     if topics and rng.random() < 0.1:
         broad = sorted(own.keys() & set(BROAD))
         chosen = rng.sample(broad, min(len(broad), rng.randint(0, 1)))
         return {"topic": rng.choice(topics), **{name: own[name] for name in chosen}}
-    chosen = rng.sample(sorted(own), min(len(own), rng.randint(0 if most < 3 else 1, most)))
-    return {name: own[name] for name in FILTERS if name in chosen}
+    chosen = rng.sample(sorted(own), min(len(own), rng.choice(sizes)))
+    return {name: own[name] for name in names if name in chosen}
 
 
 def archive_query(filters: dict) -> dict:
@@ -186,7 +195,7 @@ def distinct_pairs(
     is what makes the archive's URL, so that only new ones are spelt out."""
     seen: dict[tuple, None] = {}
     misses = 0  # in a row
-    for _ in range(3 * wanted):
+    for _ in range(5 * wanted):
         if len(seen) == wanted or misses == 500:
             break
         drawn = draw()
@@ -286,7 +295,7 @@ def workloads(
     permalinks = [(f"/contributions/{row.key}/", f"{table}/{row.id}") for row in rows]
 
     def api_list() -> tuple:
-        return (tuple(row_filters(rng.choice(rows), rng, 3, topics).items()),)
+        return (tuple(row_filters(rng.choice(rows), rng, (1, 2, 3), topics).items()),)
 
     def api_list_urls(filters: tuple) -> tuple[str, str]:
         ours = urlencode({**archive_query(dict(filters)), "page_size": 50})
@@ -294,7 +303,7 @@ def workloads(
         return f"/api/v1/contributions/?{ours}", f"{table}.json?{theirs}"
 
     def facet_page() -> tuple:
-        filters = tuple(row_filters(rng.choice(rows), rng, 2, topics).items())
+        filters = tuple(row_filters(rng.choice(rows), rng, FACET_FILTERS, topics).items())
         share = rng.random() ** 3  # mostly the first pages, as readers page
         page = 1
         (name, value), *others = filters or (("", ""),)
@@ -314,8 +323,9 @@ def workloads(
 
     def search() -> tuple:
         query = rng.choice(queries)
-        filters = row_filters(rng.choice(rows), rng, 1, []) if rng.random() < 0.5 else {}
-        return query, tuple((k, v) for k, v in filters.items() if k in BROAD)
+        filtered = rng.random() < 0.5
+        filters = row_filters(rng.choice(rows), rng, (1,), names=BROAD) if filtered else {}
+        return query, tuple(filters.items())
 
     def search_urls(query: Query, filters: tuple) -> tuple[str, str]:
         ours = urlencode({"q": query.archive, **archive_query(dict(filters))})
