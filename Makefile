@@ -83,10 +83,15 @@ screenshots: install chromium
 ci:
 	bash .ci/run
 
-# The archive against Datasette on a synthetic corpus (see bench/README.md):
-# make bench CONTRIBUTIONS=1000000 BENCH_DATABASE=postgresql
+# The archive against Datasette on a synthetic corpus (see bench/README.md), each mode's
+# results added to the same file:
+# make bench CONTRIBUTIONS=1000000 BENCH_DATABASE=postgresql \
+#     BENCH_PAGE_CACHE=off BENCH_WORKLOAD=long-tail
 CONTRIBUTIONS ?= 100000
 BENCH_DATABASE ?= sqlite
+BENCH_PAGE_CACHE ?= on
+BENCH_WORKLOAD ?= warm
 bench: install wrk
 	$(BIN)/python -m bench --contributions $(CONTRIBUTIONS) --database $(BENCH_DATABASE) \
+		--page-cache $(BENCH_PAGE_CACHE) --workload $(BENCH_WORKLOAD) \
 		--out bench/results/$(BENCH_DATABASE)-$(CONTRIBUTIONS).json

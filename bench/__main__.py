@@ -1,6 +1,7 @@
 """The archive against Datasette, scenario by scenario, on one synthetic corpus.
 
     python -m bench --contributions N [--database sqlite|postgresql] [--redis-url URL]
+                    [--page-cache on|off] [--workload warm|long-tail]
                     [--duration S] [--warmup S] [--seed S] --out FILE.json
 
 Builds (once, then reused) a corpus of N contributions with `generate_corpus`, in the
@@ -8,8 +9,10 @@ archive's database and as a standalone SQLite file for Datasette; serves the arc
 gunicorn under production settings (DEBUG off) and Datasette (its own virtualenv, from PyPI)
 on the same data; then for each scenario, against one server, then the other: a first
 visit to a sample of its paths one at a time (what a visitor meets before anything is
-cached), then `wrk` over loopback, a warm-up and a measured run, with rotating ids and
-search terms. Prints a table and writes the JSON that README and bench/NOTES.md quote.
+cached), then `wrk` over loopback, a warm-up and a measured run: over 200 rotating ids,
+filters and search terms (the warm workload), or over at least 50,000 distinct URLs asked
+for with a Zipf-like skew (the long-tail workload, bench/longtail.py). Prints a table and
+writes the JSON that README and bench/NOTES.md quote, one entry per scenario and mode.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from bench import longtail
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 PYTHON = Path(sys.executable)
@@ -39,13 +44,41 @@ DATASETTE_VERSION = "0.65.5"
 PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 SERVERS = ("archive", "datasette")
 SEARCH_TERMS = ("review", "children", "social", "safeguarding", "minister", "local", "report")
+WORKLOADS = ("warm", "long-tail")
+FIRST_VISITS = {"warm": 10, "long-tail": 100}
+UNCOUNTED_CHECKS = 200  # distinct paths asked for again after a run, at most
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    archive_paths: list[str]
+    archive_paths: list[str]  # in the order asked for
     datasette_paths: list[str]
+    # The long-tail workload's distinct (archive, Datasette) URLs, most popular first.
+    distinct: list[tuple[str, str]] | None = None
+    queries: int | None = None  # distinct searches
+
+    def first_visits(self, server: str, count: int) -> list[str]:
+        """``count`` paths none asked for before, spread over the rotation (or the ranks)."""
+        side = SERVERS.index(server)
+        if self.distinct is not None:
+            step = max(1, len(self.distinct) // max(1, count))
+            return [pair[side] for pair in self.distinct[::step][:count]]
+        paths = (self.archive_paths, self.datasette_paths)[side]
+        return paths[:: max(1, len(paths) // count)][:count]
+
+    def described(self) -> dict:
+        """What the JSON records of the long-tail workload's URLs."""
+        if self.distinct is None:
+            return {}
+        urls = {
+            "archive": len(self.distinct),
+            "datasette": len({datasette for _, datasette in self.distinct}),
+            "requests_listed": len(self.archive_paths),
+        }
+        if self.queries is not None:
+            urls["queries"] = self.queries
+        return {"urls": urls}
 
 
 @dataclass(frozen=True)
@@ -220,7 +253,7 @@ def serving(command: list, url: str, env: dict | None = None):
             process.wait()
 
 
-def archive_server(corpus: Corpus, workers: int):
+def archive_server(corpus: Corpus, workers: int, page_cache: str):
     port = free_port()
     env = {
         **os.environ,
@@ -231,6 +264,11 @@ def archive_server(corpus: Corpus, workers: int):
         "API_THROTTLE_RATE": "1000000000/second",  # one client sends everything here
     }
     env.pop("DJANGO_DEBUG", None)
+    # Off: every page and API list built for each request (the archive's PAGE_CACHE
+    # setting); on is the archive's default.
+    env.pop("PAGE_CACHE", None)
+    if page_cache == "off":
+        env["PAGE_CACHE"] = "off"
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -274,29 +312,31 @@ def picked_contributions(corpus: Corpus, sample: int, seed: int) -> list[tuple]:
         range(1, corpus.contributions + 1), min(corpus.contributions, 3 * sample)
     )
     listed = ", ".join(map(str, drawn))
-    if "archive" in corpus.servers:
-        sql = (
-            "SELECT c.id, c.key, c.house, COALESCE(p.name, ''), substr(c.sort_key, 1, 4) "
-            "FROM debates_contribution c LEFT JOIN debates_party p ON p.id = c.party_id "
-            f"WHERE c.id IN ({listed})"
-        )
-        if corpus.database_url.startswith("sqlite:///"):
-            with sqlite3.connect(corpus.database_url.removeprefix("sqlite:///")) as connection:
-                rows = connection.execute(sql).fetchall()
-        else:
-            import psycopg
-
-            with psycopg.connect(corpus.database_url) as connection:
-                rows = connection.execute(sql).fetchall()
-    else:
-        sql = (
-            "SELECT id, key, house, party, substr(date, 1, 4) FROM contributions "
-            f"WHERE id IN ({listed})"
-        )
-        with sqlite3.connect(corpus.datasette_file) as connection:
-            rows = connection.execute(sql).fetchall()
+    rows = corpus_rows(
+        corpus,
+        "SELECT c.id, c.key, c.house, COALESCE(p.name, ''), substr(c.sort_key, 1, 4) "
+        "FROM debates_contribution c LEFT JOIN debates_party p ON p.id = c.party_id "
+        f"WHERE c.id IN ({listed})",
+        "SELECT id, key, house, party, substr(date, 1, 4) FROM contributions "
+        f"WHERE id IN ({listed})",
+    )
     by_id = {row[0]: row for row in rows}
     return [by_id[i] for i in drawn if i in by_id and by_id[i][3]][:sample]
+
+
+def corpus_rows(corpus: Corpus, archive_sql: str, datasette_sql: str) -> list[tuple]:
+    """The rows of a query on the archive's database if it was made, else of the same
+    query on the Datasette file: both forms hold the same rows."""
+    if "archive" not in corpus.servers:
+        with sqlite3.connect(corpus.datasette_file) as connection:
+            return connection.execute(datasette_sql).fetchall()
+    if corpus.database_url.startswith("sqlite:///"):
+        with sqlite3.connect(corpus.database_url.removeprefix("sqlite:///")) as connection:
+            return connection.execute(archive_sql).fetchall()
+    import psycopg
+
+    with psycopg.connect(corpus.database_url) as connection:
+        return connection.execute(archive_sql).fetchall()
 
 
 def scenarios(corpus: Corpus, sample: int = 200, seed: int = 1) -> list[Scenario]:
@@ -336,6 +376,29 @@ def scenarios(corpus: Corpus, sample: int = 200, seed: int = 1) -> list[Scenario
     ]
 
 
+def long_tail_scenarios(corpus: Corpus, seed: int) -> list[Scenario]:
+    """Each scenario over at least longtail.URLS distinct URLs with a Zipf-like skew (as
+    many as a small corpus has), and the hello page as ever."""
+    from debates.importing.curation import load_topic_vocabulary
+    from debates.search import ENGLISH_STOP_WORDS
+
+    topics = [t.slug for t in load_topic_vocabulary(ROOT / "fixtures" / "topics.toml")]
+    table = f"/{corpus.datasette_file.name.removesuffix('.sqlite3')}/contributions"
+    made = longtail.workloads(
+        lambda archive_sql, datasette_sql: corpus_rows(corpus, archive_sql, datasette_sql),
+        corpus.contributions,
+        table,
+        topics,
+        ENGLISH_STOP_WORDS,
+        seed,
+    )
+    hello = Scenario("hello", ["/bench/hello/"], ["/-/versions.json"])
+    return [
+        *(Scenario(w.name, w.archive_paths, w.datasette_paths, w.urls, w.queries) for w in made),
+        hello,
+    ]
+
+
 def slug(party: str) -> str:
     from django.utils.text import slugify
 
@@ -350,9 +413,13 @@ def wrk(base_url: str, paths: list[str], seconds: int, connections: int) -> dict
         listing.write("\n".join(paths) + "\n")
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s"]
     command += ["-s", str(ROOT / "bench" / "report.lua"), base_url, "--", listing.name]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    try:
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(listing.name)
     report = json.loads(output.strip().splitlines()[-1])
     return {
+        "requests": report["requests"],
         "rps": report["rps"],
         "p50_ms": report["p50_ms"],
         "p95_ms": report["p95_ms"],
@@ -409,20 +476,23 @@ def first_visits(base_url: str, paths: list[str], timeout: float = 10) -> dict:
 UNCOUNTED_MARKS = (b'class="facet-uncounted"', b'"counted":false')
 
 
-def uncounted_responses(base_url: str, paths: list[str]) -> int:
-    """How many of the paths, asked for once more after the measured run, answer with a
-    facet left uncounted: the counts a scenario was measured with are exact only if none."""
-    uncounted = 0
+def uncounted_responses(base_url: str, paths: list[str]) -> tuple[int, int]:
+    """How many of the first UNCOUNTED_CHECKS distinct paths, asked for once more after the
+    measured run, answer with a facet left uncounted (the counts a scenario was measured
+    with are exact only if none), and how many were asked."""
+    uncounted = checked = 0
     for path in dict.fromkeys(paths):
+        if checked == UNCOUNTED_CHECKS:
+            break
         with urllib.request.urlopen(base_url + path, timeout=60) as response:
             body = response.read()
         uncounted += any(mark in body for mark in UNCOUNTED_MARKS)
-    return uncounted
+        checked += 1
+    return uncounted, checked
 
 
-def measure(base_url, paths, warmup, duration, connections, ping_url, cold_sample) -> dict:
-    # Spread over the rotation, and none of them visited before.
-    cold = first_visits(base_url, paths[:: max(1, len(paths) // cold_sample)][:cold_sample])
+def measure(base_url, paths, cold_paths, warmup, duration, connections, ping_url) -> dict:
+    cold = first_visits(base_url, cold_paths)
     drain(ping_url)
     wrk(base_url, paths, warmup, connections)
     drain(ping_url)
@@ -431,42 +501,84 @@ def measure(base_url, paths, warmup, duration, connections, ping_url, cold_sampl
     return {**result, "first_visits": cold}
 
 
+def mode_of(scenario: dict) -> tuple[str, str]:
+    """(page cache, workload) of a scenario's entry; entries written before either was
+    recorded were measured with the page cache on and the warm workload."""
+    return scenario.get("page_cache", "on"), scenario.get("workload", "warm")
+
+
 def table(results: dict) -> str:
     lines = [
-        f"{'scenario':<10} {'server':<10} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'errors':>7} {'timeouts':>8} {'first p50':>10} {'first p95':>10}"
+        f"{'scenario':<10} {'cache':<5} {'workload':<9} {'server':<10} {'req/s':>9} "
+        f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'timeouts':>8} "
+        f"{'first p50':>10} {'first p95':>10}"
     ]
     for scenario in results["scenarios"]:
+        page_cache, workload = mode_of(scenario)
         for server in SERVERS:
             if server not in scenario:
                 continue
             r = scenario[server]
             first = r["first_visits"]
             lines.append(
-                f"{scenario['name']:<10} {server:<10} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} "
+                f"{scenario['name']:<10} {page_cache:<5} {workload:<9} {server:<10} "
+                f"{r['rps']:>9.1f} {r['p50_ms']:>8.2f} "
                 f"{r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>7} "
                 f"{r.get('timeouts', '-'):>8} {first['p50_ms']:>10.2f} {first['p95_ms']:>10.2f}"
             )
     return "\n".join(lines)
 
 
-def with_earlier_results(results: dict, path: Path) -> dict:
-    """``results`` of one server, with the other server's from an earlier run of the same
-    corpus written to ``path``, scenario by scenario."""
+def with_earlier_results(results: dict, path: Path, one_server: bool) -> dict:
+    """``results`` of one mode (page cache and workload), with what an earlier run of the
+    same corpus and load wrote to ``path``: the other modes' entries as they were, and for
+    a run of ``one_server``, the other server's results of this mode, scenario by scenario.
+    A file of another corpus or load is replaced by a run of both servers."""
     if not path.exists():
         return results
     earlier = json.loads(path.read_text())
     same = ("contributions", "database", "connections", "duration_s")
     if any(earlier.get(key) != results[key] for key in same):
+        if not one_server:
+            return results
         raise SystemExit(f"{path} holds results of another corpus or load; choose another --out.")
-    by_name = {scenario["name"]: scenario for scenario in earlier["scenarios"]}
+    measured_modes = {mode_of(scenario) for scenario in results["scenarios"]}
+    by_key = {(s["name"], *mode_of(s)): s for s in earlier["scenarios"]}
     for scenario in results["scenarios"]:
-        for server, measured in by_name.get(scenario["name"], {}).items():
-            scenario.setdefault(server, measured)
+        for server in SERVERS:
+            earlier_scenario = by_key.get((scenario["name"], *mode_of(scenario)), {})
+            if server in earlier_scenario and server not in scenario:
+                scenario[server] = earlier_scenario[server]
+    # Entries written before the mode was recorded say what it was from now on.
+    kept = [
+        {"name": s["name"], "page_cache": mode_of(s)[0], "workload": mode_of(s)[1], **s}
+        for s in earlier["scenarios"]
+        if mode_of(s) not in measured_modes
+    ]
+    results["scenarios"] = kept + results["scenarios"]
     results["redis"] = results["redis"] or earlier.get("redis", False)
     if "datasette_immutable" in earlier:
         results.setdefault("datasette_immutable", earlier["datasette_immutable"])
     return results
+
+
+def report_fewer_urls(measured: list[Scenario], contributions: int) -> None:
+    """Say which scenarios have fewer distinct URLs than the long-tail workload asks for, as
+    a small corpus has (fewer contributions, filter combinations or words): measured all
+    the same, with what there is."""
+    for scenario in measured:
+        if scenario.distinct is not None and len(scenario.distinct) < longtail.URLS:
+            print(
+                f"long-tail: {scenario.name} has {len(scenario.distinct):,} distinct URLs, "
+                f"fewer than {longtail.URLS:,}, in a corpus of {contributions:,} contributions",
+                file=sys.stderr,
+            )
+        if scenario.queries is not None and scenario.queries < longtail.QUERIES:
+            print(
+                f"long-tail: {scenario.queries:,} distinct searches, fewer than "
+                f"{longtail.QUERIES:,}, from the words of {contributions:,} contributions",
+                file=sys.stderr,
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -482,7 +594,26 @@ def main(argv: list[str] | None = None) -> int:
         "first), as a deployment on several app servers would",
     )
     parser.add_argument(
-        "--first-visits", type=int, default=10, metavar="N", help="paths visited cold per run"
+        "--page-cache",
+        choices=["on", "off"],
+        default="on",
+        help="off: the archive builds every page and API list for each request (its "
+        "PAGE_CACHE setting), to measure the archive rather than its cache",
+    )
+    parser.add_argument(
+        "--workload",
+        choices=WORKLOADS,
+        default="warm",
+        help="warm: 200 rotating paths per scenario, cached after the warm-up; long-tail: at "
+        f"least {longtail.URLS:,} distinct URLs per scenario with a Zipf-like skew",
+    )
+    parser.add_argument(
+        "--first-visits",
+        type=int,
+        metavar="N",
+        help="paths visited cold per run (default: "
+        + ", ".join(f"{n} {workload}" for workload, n in FIRST_VISITS.items())
+        + ")",
     )
     parser.add_argument(
         "--servers",
@@ -507,6 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     use_redis(args.redis_url)
     corpus = prepare_corpus(args.contributions, args.seed, args.database, measured_servers)
     workers = 2 * (os.cpu_count() or 1) + 1
+    cold_sample = args.first_visits or FIRST_VISITS[args.workload]
     results = {
         "contributions": args.contributions,
         "database": args.database,
@@ -521,13 +653,23 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as servers:
         urls = {}
         if "archive" in measured_servers:
-            archive = archive_server(corpus, workers)
+            archive = archive_server(corpus, workers, args.page_cache)
             urls["archive"] = servers.enter_context(archive).split("/bench/")[0]
         if "datasette" in measured_servers:
             datasette = datasette_server(corpus, immutable=not args.datasette_mutable)
             urls["datasette"] = servers.enter_context(datasette).split("/-/")[0]
-        for scenario in scenarios(corpus):
-            measured = {"name": scenario.name}
+        if args.workload == "long-tail":
+            measured_scenarios = long_tail_scenarios(corpus, args.seed)
+            report_fewer_urls(measured_scenarios, corpus.contributions)
+        else:
+            measured_scenarios = scenarios(corpus)
+        for scenario in measured_scenarios:
+            measured = {
+                "name": scenario.name,
+                "page_cache": args.page_cache,
+                "workload": args.workload,
+                **scenario.described(),
+            }
             # One after the other, never at once: the two servers share two cores.
             for server, paths, ping in (
                 ("archive", scenario.archive_paths, "/bench/hello/"),
@@ -539,22 +681,23 @@ def main(argv: list[str] | None = None) -> int:
                 measured[server] = measure(
                     base,
                     paths,
+                    scenario.first_visits(server, cold_sample),
                     args.warmup,
                     args.duration,
                     args.connections,
                     base + ping,
-                    args.first_visits,
                 )
             # "timeouts" is Datasette's: queries its SQL time limit cut off, and socket
             # timeouts. The archive's facet time limit degrades a page instead of failing
             # it, so any failure of the archive's is counted as an error.
             if "archive" in measured:
                 measured["archive"]["errors"] += measured["archive"].pop("timeouts")
-                paths = scenario.archive_paths
-                measured["archive"]["uncounted"] = uncounted_responses(urls["archive"], paths)
+                uncounted, checked = uncounted_responses(urls["archive"], scenario.archive_paths)
+                measured["archive"]["uncounted"] = uncounted
+                if scenario.distinct is not None:  # a sample of the distinct paths
+                    measured["archive"]["uncounted_checked"] = checked
             results["scenarios"].append(measured)
-    if args.servers != "both":
-        results = with_earlier_results(results, args.out)
+    results = with_earlier_results(results, args.out, one_server=args.servers != "both")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))

@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from bench.corpus import CorpusSize, Vocabulary, column_range, session_of
 from debates import caching
-from debates.corpus import CorpusSize, Vocabulary, column_range, session_of
 from debates.importing.curation import load_topic_vocabulary
 from debates.models import (
     Contribution,

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from debates.corpus import (
+from bench.corpus import (
     DEFAULT_BATCH_SIZE,
     CorpusError,
     existing_archive_rows,

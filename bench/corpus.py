@@ -42,13 +42,13 @@ from django.db import connection, transaction
 from django.db.models import Field, Model
 from django.utils.text import slugify
 
+from debates import caching
 from debates.importing.curation import TopicDefinition, load_topic_vocabulary
 from debates.importing.detect import parse_document
 from debates.importing.load import contribution_fingerprint, contribution_key
 from debates.importing.parsed import ParsedContribution, ParsedParagraph, ParsedSpeaker
 from debates.importing.parties import PARTIES, PartyName
 from debates.models import (
-    ArchiveState,
     Contribution,
     ContributionTopic,
     Debate,
@@ -1384,8 +1384,8 @@ def generate_corpus(
                 writer.write_debate_topics()
                 writer.finish()
                 restore_indexes(set_aside)
-                # No signals were sent: the archive's Last-Modified moves once, here.
-                ArchiveState.touch()
+                # Every debate is new or changed: said once, for the whole load.
+                caching.archive_changed(everything=True)
         if datasette_indexed:
             datasette_indexed.result()
             datasette.finish()
