@@ -30,7 +30,7 @@ from rest_framework import exceptions, pagination, renderers, routers, serialize
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
-from . import caching, facets, popolo
+from . import caching, facets, listings, popolo
 from .filters import (
     ContributionFilter,
     DebateFilter,
@@ -38,7 +38,7 @@ from .filters import (
     documented_parameters,
     whole_number,
 )
-from .models import Contribution, Debate, Party, Speaker, Topic
+from .models import Party, Topic
 from .paging import CountedOncePaginator, SearchPaginator, ranked_in_time
 from .serializers import (
     ContributionSerializer,
@@ -334,7 +334,8 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
     # byte, which PostgreSQL refuses in a query) is a 404 before it reaches the database.
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends = [DjangoFilterBackend]
-    facet_specs: tuple[facets.FacetSpec, ...] = ()
+    # A faceted list (debates.listings), or None for a plain one (topics, parties).
+    listing: listings.Listing | None = None
     csv_columns: tuple[tuple[str, Callable], ...] = ()
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
 
@@ -378,23 +379,26 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
             caching.briefly_cached(response)  # short of some counts, as a page of the site is
         return response
 
-    def get_facet_queryset(self):
-        """The rows facets count; the listing's own unless it carries counting joins."""
-        return self.get_queryset()
+    @property
+    def filterset_class(self):
+        return self.listing.filterset_class if self.listing else None
+
+    def get_queryset(self):
+        return self.listing.api_rows() if self.listing else super().get_queryset()
 
     def facet_seconds(self) -> float | None:
         """How long facets not yet cached may be counted (None: FACET_TIME_LIMIT)."""
         return None
 
     def facets(self, filterset) -> list[dict]:
-        if not self.facet_specs:
+        if not self.listing:
             return []
         request = self.request
         counted = facets.facet_counts(
             filterset,
-            self.facet_specs,
+            self.listing.facets,
             request.query_params,
-            self.get_facet_queryset(),
+            self.listing.counted(),
             seconds=self.facet_seconds(),
         )
         return [
@@ -474,11 +478,9 @@ LIST_PARAMETERS = [FORMAT_PARAMETER]
 class DebateViewSet(ArchiveViewSet):
     """Debates: one item of business on one sitting day, newest first."""
 
-    queryset = Debate.objects.for_listing()
+    listing = listings.DEBATES
     serializer_class = DebateSerializer
-    filterset_class = DebateFilter
     pagination_class = PagePagination
-    facet_specs = facets.DEBATE_FACETS
     csv_columns = (
         ("slug", attribute("slug")),
         ("title", attribute("title")),
@@ -507,9 +509,8 @@ class ContributionViewSet(ArchiveViewSet):
     """Contributions: one speech each, newest first (`sort=date` for oldest first),
     paged by cursor."""
 
-    queryset = Contribution.objects.for_api()
+    listing = listings.CONTRIBUTIONS
     serializer_class = ContributionSerializer
-    filterset_class = ContributionFilter
     pagination_class = ContributionCursorPagination
     lookup_field = "key"
 
@@ -531,7 +532,6 @@ class ContributionViewSet(ArchiveViewSet):
         capped = isinstance(self.paginator, SearchPagination)
         return 0 if capped and self.paginator.page.paginator.count_is_capped else None
 
-    facet_specs = facets.CONTRIBUTION_FACETS
     csv_columns = (
         ("key", attribute("key")),
         ("citation", attribute("citation")),
@@ -565,11 +565,9 @@ class ContributionViewSet(ArchiveViewSet):
 class SpeakerViewSet(ArchiveViewSet):
     """Speakers: members of either House who spoke in an archived debate."""
 
-    queryset = Speaker.objects.for_listing().prefetch_related("names")
+    listing = listings.SPEAKERS
     serializer_class = SpeakerSerializer
-    filterset_class = SpeakerFilter
     pagination_class = PagePagination
-    facet_specs = facets.SPEAKER_FACETS
     csv_columns = (
         ("slug", attribute("slug")),
         ("name", attribute("name")),
@@ -579,9 +577,6 @@ class SpeakerViewSet(ArchiveViewSet):
         ("contribution_count", attribute("contribution_count")),
         ("html_url", page_url),
     )
-
-    def get_facet_queryset(self):
-        return Speaker.objects.all()  # without the listing's contribution count
 
 
 @extend_schema_view(

@@ -39,7 +39,16 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_max_age, patch_cache_control
 
-from .models import ArchiveState, Contribution, Debate
+from .models import (
+    ArchiveState,
+    Contribution,
+    ContributionTopic,
+    Debate,
+    Party,
+    Speaker,
+    SpeakerName,
+    Topic,
+)
 from .timeouts import QueryTimedOut, time_limit
 
 T = TypeVar("T")
@@ -167,16 +176,14 @@ def archive_changed(
 def changed_by(row: models.Model) -> dict[str, list]:
     """What ``archive_changed`` needs to hear of a write to ``row`` (an admin edit, a
     merge, a delete), by the pages that show it."""
-    from . import models as archive
-
     shown_on = {
-        archive.Debate: lambda: {"debates": [row.pk]},
-        archive.Contribution: lambda: {"debates": [row.debate_id]},
-        archive.ContributionTopic: lambda: {"debates": [row.contribution.debate_id]},
-        archive.Speaker: lambda: {"speakers": [row.pk]},
-        archive.SpeakerName: lambda: {"speakers": [row.speaker_id]},
-        archive.Topic: lambda: {"topics": [row.pk]},
-        archive.Party: lambda: {"parties": [row.pk]},
+        Debate: lambda: {"debates": [row.pk]},
+        Contribution: lambda: {"debates": [row.debate_id]},
+        ContributionTopic: lambda: {"debates": [row.contribution.debate_id]},
+        Speaker: lambda: {"speakers": [row.pk]},
+        SpeakerName: lambda: {"speakers": [row.speaker_id]},
+        Topic: lambda: {"topics": [row.pk]},
+        Party: lambda: {"parties": [row.pk]},
     }
     # Anything else (a source, a redirect) is on no page kept per debate: the archive's
     # version alone moves on.

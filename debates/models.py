@@ -96,6 +96,9 @@ class SpeakerQuerySet(models.QuerySet):
             .order_by("name", "pk")
         )
 
+    def for_api(self):
+        return self.for_listing().prefetch_related("names")
+
     def for_detail(self):
         return self.select_related("party").prefetch_related("names")
 

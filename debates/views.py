@@ -9,8 +9,8 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import akoma_ntoso, caching, citations, facets, feeds, search, timeline
-from .filters import ContributionFilter, DebateFilter, SpeakerFilter
+from . import akoma_ntoso, caching, citations, facets, feeds, listings, search, timeline
+from .filters import ContributionFilter
 from .models import (
     Contribution,
     ContributionKeyRedirect,
@@ -83,7 +83,7 @@ class FacetedListView(CachedPage, FilterView):
     a script) deserves to know which parameter was wrong.
     """
 
-    facet_specs: tuple[facets.FacetSpec, ...] = ()
+    listing: listings.Listing
     sort_choices: tuple[tuple[str, str], ...] = (
         ("-date", "Newest first"),
         ("date", "Oldest first"),
@@ -97,7 +97,7 @@ class FacetedListView(CachedPage, FilterView):
         context["facets"] = (
             facets.facet_counts(
                 self.filterset,
-                self.facet_specs,
+                self.listing.facets,
                 self.request.GET,
                 self.get_facet_queryset(),
                 seconds=self.facet_seconds(context),
@@ -116,9 +116,15 @@ class FacetedListView(CachedPage, FilterView):
         ]
         return context
 
+    def get_filterset_class(self):
+        return self.listing.filterset_class
+
+    def get_queryset(self):
+        return self.listing.rows()
+
     def get_facet_queryset(self):
-        """The rows facets count; the listing's own unless it carries counting joins."""
-        return self.get_queryset()
+        """The rows facets count."""
+        return self.listing.counted()
 
     def facet_seconds(self, context) -> float | None:
         """How long the page may count facets not yet cached (None: FACET_TIME_LIMIT)."""
@@ -143,17 +149,13 @@ class FacetedListView(CachedPage, FilterView):
 
 
 class DebateListView(FacetedListView):
-    filterset_class = DebateFilter
+    listing = listings.DEBATES
     sort_choices = (*FacetedListView.sort_choices, ("title", "Title A–Z"))
-    queryset = Debate.objects.for_listing()
-    facet_specs = facets.DEBATE_FACETS
     template_name = "debates/debate_list.html"
 
 
 class ContributionListView(FacetedListView):
-    filterset_class = ContributionFilter
-    queryset = Contribution.objects.for_listing()
-    facet_specs = facets.CONTRIBUTION_FACETS
+    listing = listings.CONTRIBUTIONS
     template_name = "debates/contribution_list.html"
     feed_name = "debates:contribution-feed"
 
@@ -207,15 +209,10 @@ class SearchView(ContributionListView):
 
 
 class SpeakerListView(FacetedListView):
-    filterset_class = SpeakerFilter
-    queryset = Speaker.objects.for_listing()
-    facet_specs = facets.SPEAKER_FACETS
+    listing = listings.SPEAKERS
     template_name = "debates/speaker_list.html"
     sort_choices = (("name", "Name"), ("-contributions", "Most contributions"))
     paginate_by = 50
-
-    def get_facet_queryset(self):
-        return Speaker.objects.all()  # without the listing's contribution count
 
 
 class TopicListView(ListView):
@@ -270,10 +267,7 @@ class ContributionDetailView(CachedPage, DetailView):
 class SpeakerDetailView(FacetedListView):
     """A speaker and their contributions, with the contribution facets (topic, year, debate)."""
 
-    filterset_class = ContributionFilter
-    facet_specs = tuple(
-        spec for spec in facets.CONTRIBUTION_FACETS if spec.name in ("topic", "year", "debate")
-    )
+    listing = listings.CONTRIBUTIONS.with_facets("topic", "year", "debate")
     template_name = "debates/speaker_detail.html"
 
     def get(self, request, *args, **kwargs):
@@ -284,7 +278,10 @@ class SpeakerDetailView(FacetedListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Contribution.objects.for_listing().filter(speaker=self.speaker)
+        return super().get_queryset().filter(speaker=self.speaker)
+
+    def get_facet_queryset(self):
+        return super().get_facet_queryset().filter(speaker=self.speaker)
 
     def get_context_data(self, **kwargs):
         feed = reverse("debates:speaker-feed", kwargs={"slug": self.speaker.slug})

@@ -14,59 +14,21 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
 from django.http import QueryDict
-from django_filters import FilterSet
 
 from . import facets, timeline
-from .filters import ContributionFilter, DebateFilter, SpeakerFilter
-from .models import Contribution, ContributionTally, Debate, House, Speaker, Topic
+from .listings import LISTINGS, Listing
+from .models import Contribution, ContributionTally, House, Topic
 from .paging import counted_once
 
 
-@dataclass(frozen=True)
-class EntryList:
-    """A faceted list as its page and its API endpoint count it: the rows it lists (for
-    its total) and the rows its facets count, which differ where the listing annotates."""
-
-    filterset_class: type[FilterSet]
-    listed: Callable[[], QuerySet]
-    faceted: Callable[[], QuerySet]
-    specs: tuple[facets.FacetSpec, ...]
-    # Each topic's list is warmed too: a topic page links to it (and shows the speaker
-    # facet of its contributions).
-    by_topic: bool = False
-
-
-ENTRY_LISTS = (
-    EntryList(
-        ContributionFilter,
-        Contribution.objects.for_listing,
-        Contribution.objects.all,
-        facets.CONTRIBUTION_FACETS,
-        by_topic=True,
-    ),
-    EntryList(
-        DebateFilter,
-        Debate.objects.for_listing,
-        Debate.objects.all,
-        facets.DEBATE_FACETS,
-        by_topic=True,
-    ),
-    EntryList(
-        SpeakerFilter, Speaker.objects.for_listing, Speaker.objects.all, facets.SPEAKER_FACETS
-    ),
-)
-
-
-def entry_queries(entry: EntryList) -> list[QueryDict]:
+def entry_queries(listing: Listing) -> list[QueryDict]:
     """Where browsing starts: each list unfiltered, each House's and, if it is linked from
     topic pages, each topic's."""
     queries = [QueryDict(""), *(QueryDict(f"house={house}") for house in House.values)]
-    if entry.by_topic:
+    if listing.by_topic:
         slugs = Topic.objects.order_by("pk").values_list("slug", flat=True)
         queries += [QueryDict.fromkeys(["topic"], value=slug) for slug in slugs]
     return queries
@@ -94,13 +56,13 @@ def warm_counts() -> WarmReport:
     started = time.monotonic()
     tally_rows = ContributionTally.objects.refresh()
     facet_sets = 0
-    for entry in ENTRY_LISTS:
-        for params in entry_queries(entry):
-            filterset = entry.filterset_class(params, queryset=entry.listed())
+    for listing in LISTINGS:
+        for params in entry_queries(listing):
+            filterset = listing.filterset_class(params, queryset=listing.rows())
             if filterset.is_valid():
                 counted_once(filterset.qs)
                 facets.facet_counts(
-                    filterset, entry.specs, params, entry.faceted(), seconds=math.inf
+                    filterset, listing.facets, params, listing.counted(), seconds=math.inf
                 )
                 facet_sets += 1
     charts = [Contribution.objects.all()]

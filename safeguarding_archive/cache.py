@@ -12,15 +12,14 @@ class LocalCopies(BaseCache):
     """A shared cache (Redis) with a copy of each entry a worker reads kept in that
     worker's memory until the entry expires.
 
-    A page served from Redis costs two round trips (Django's CacheMiddleware reads the
-    page's header list, then the page): most of a cached permalink's time, and twice the
-    time of a page kept in the worker's own memory. Every worker still shares what any
+    A page served from Redis costs a round trip: most of a kept permalink's time, and
+    more than a page kept in the worker's own memory. Every worker still shares what any
     of them built, and a copy lives no longer than its shared entry, whose expiry is kept
-    beside it: a page kept briefly (views.briefly_cached) is also copied briefly.
+    beside it: a page kept briefly (caching.briefly_cached) is also copied briefly.
 
     Only for entries never overwritten with a different value before they expire, such
-    as whole pages under keys naming the archive's version: a worker would go on serving
-    its copy of the old value.
+    as whole pages under keys naming the version of what they show (debates.caching): a
+    worker would go on serving its copy of the old value.
 
     OPTIONS: {"SHARED": alias of the shared cache, "LOCAL": alias of the per-process one}
     """

@@ -13,7 +13,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from debates import caching, facets
+from debates import caching, facets, listings
 from debates.filters import ContributionFilter
 from debates.models import ArchiveState, Contribution
 from debates.paging import SearchPaginator, counted_once
@@ -191,7 +191,8 @@ def test_facets_that_ran_out_of_time_are_not_tried_again_for_a_while(
 
     first, second, *rest = facets.CONTRIBUTION_FACETS
     too_slow = replace(second, count=out_of_time)
-    monkeypatch.setattr(ContributionListView, "facet_specs", (first, too_slow, *rest))
+    slow_listing = replace(listings.CONTRIBUTIONS, facets=(first, too_slow, *rest))
+    monkeypatch.setattr(ContributionListView, "listing", slow_listing)
     client.get("/contributions/", {"house": "commons"})
     monkeypatch.undo()
     caches["pages"].clear()  # the page built again, not the minute's copy of it

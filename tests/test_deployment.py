@@ -4,15 +4,19 @@ a rate-limited staff admin, a health check, request logs, and error pages that l
 import importlib
 import json
 import logging
+import runpy
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import DatabaseError
 from django.test import Client
-from django.urls import clear_url_caches
+from django.urls import URLResolver, clear_url_caches, get_resolver
 
 import safeguarding_archive.urls
 from debates.models import Contribution, Debate, Topic
+from safeguarding_archive.startup import warm_up
 
 STRICT_POLICY = {
     "default-src": "'self'",
@@ -180,3 +184,18 @@ def test_not_found_and_bad_request_pages_are_our_own(seeded, client):
     bad = client.get("/contributions/", {"year": "nineteen"})
     assert bad.status_code == 400
     assert "nineteen" in bad.content.decode()
+
+
+def test_start_up_loads_every_view_and_template_without_the_database():
+    """What gunicorn's preload_app runs once before the workers fork (no database access
+    is allowed here: a connection opened now would be shared by every worker)."""
+    clear_url_caches()
+    warm_up()
+
+    resolver = get_resolver()
+    assert resolver._populated
+    assert all(
+        pattern._populated for pattern in resolver.url_patterns if isinstance(pattern, URLResolver)
+    )
+    gunicorn = runpy.run_path(str(Path(settings.BASE_DIR) / "deploy" / "gunicorn.conf.py"))
+    assert gunicorn["preload_app"] is True
