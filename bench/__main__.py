@@ -476,19 +476,24 @@ def first_visits(base_url: str, paths: list[str], timeout: float = 10) -> dict:
 UNCOUNTED_MARKS = (b'class="facet-uncounted"', b'"counted":false')
 
 
-def uncounted_responses(base_url: str, paths: list[str]) -> tuple[int, int]:
+def uncounted_responses(base_url: str, paths: list[str]) -> tuple[int, int, int]:
     """How many of the first UNCOUNTED_CHECKS distinct paths, asked for once more after the
     measured run, answer with a facet left uncounted (the counts a scenario was measured
-    with are exact only if none), and how many were asked."""
-    uncounted = checked = 0
+    with are exact only if none), how many were asked, and how many got no answer (an
+    error, a timeout, a worker killed for taking too long)."""
+    uncounted = checked = failed = 0
     for path in dict.fromkeys(paths):
         if checked == UNCOUNTED_CHECKS:
             break
-        with urllib.request.urlopen(base_url + path, timeout=60) as response:
-            body = response.read()
-        uncounted += any(mark in body for mark in UNCOUNTED_MARKS)
         checked += 1
-    return uncounted, checked
+        try:
+            with urllib.request.urlopen(base_url + path, timeout=60) as response:
+                body = response.read()
+        except OSError:  # HTTP errors and dropped connections included
+            failed += 1
+            continue
+        uncounted += any(mark in body for mark in UNCOUNTED_MARKS)
+    return uncounted, checked, failed
 
 
 def measure(base_url, paths, cold_paths, warmup, duration, connections, ping_url) -> dict:
@@ -692,8 +697,11 @@ def main(argv: list[str] | None = None) -> int:
             # it, so any failure of the archive's is counted as an error.
             if "archive" in measured:
                 measured["archive"]["errors"] += measured["archive"].pop("timeouts")
-                uncounted, checked = uncounted_responses(urls["archive"], scenario.archive_paths)
+                uncounted, checked, failed = uncounted_responses(
+                    urls["archive"], scenario.archive_paths
+                )
                 measured["archive"]["uncounted"] = uncounted
+                measured["archive"]["unanswered_checks"] = failed
                 if scenario.distinct is not None:  # a sample of the distinct paths
                     measured["archive"]["uncounted_checked"] = checked
             results["scenarios"].append(measured)
