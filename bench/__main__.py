@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import signal
 import socket
 import sqlite3
@@ -87,6 +88,7 @@ class Corpus:
     database_url: str
     datasette_file: Path
     servers: frozenset[str]  # the forms made: "archive", "datasette"
+    search_index: Path | None  # the archive's tantivy index (SEARCH_INDEX), if measured with one
 
 
 # Data -------------------------------------------------------------------------------------
@@ -165,20 +167,29 @@ def datasette_file_complete(path: Path) -> bool:
         return "contributions_fts" in {row[0] for row in names}
 
 
-def prepare_corpus(contributions: int, seed: int, database: str, servers: set[str]) -> Corpus:
+def prepare_corpus(
+    contributions: int, seed: int, database: str, servers: set[str], search_index: bool
+) -> Corpus:
     """The corpus in the forms the measured servers need, generated the first time and
     reused after: both in one run when both are needed, or each alone (the Datasette file
     through a scratch archive that keeps nothing), for a corpus too large to keep in both
-    forms on one disk."""
+    forms on one disk. With ``search_index``, the archive's search index too, built by the
+    generator's commit or, for a kept corpus without one, by `manage.py search_index`."""
     DATA.mkdir(parents=True, exist_ok=True)
     name = f"corpus_{contributions}_{seed}"
     datasette_file = DATA / f"{name}_datasette.sqlite3"
+    index = DATA / f"{name}_{database}.search-index" if search_index else None
+    os.environ.pop("SEARCH_INDEX", None)
+    if index is not None:
+        os.environ["SEARCH_INDEX"] = str(index)
     database_url, archive_ready = archive_database(name, database)
     file_needed = "datasette" in servers and not datasette_file_complete(datasette_file)
     if file_needed:
         datasette_file.unlink(missing_ok=True)
     if "archive" in servers and not archive_ready:
         empty_archive(name, database, database_url)
+        if index is not None:
+            shutil.rmtree(index, ignore_errors=True)
         also = ["--datasette", str(datasette_file)] if file_needed else []
         generate(contributions, seed, database_url, *also)
         file_needed = False
@@ -187,6 +198,8 @@ def prepare_corpus(contributions: int, seed: int, database: str, servers: set[st
         # deployment would be: migrated, then its counts made as after an import.
         manage("migrate", "--noinput", "-v", "0", database_url=database_url)
         manage("warm_counts", database_url=database_url)
+        if index is not None and not index.exists():
+            manage("search_index", database_url=database_url)
     if file_needed:
         with tempfile.TemporaryDirectory() as scratch:
             scratch_url = f"sqlite:///{Path(scratch) / 'archive.sqlite3'}"
@@ -198,7 +211,7 @@ def prepare_corpus(contributions: int, seed: int, database: str, servers: set[st
                 str(datasette_file),
                 "--datasette-only",
             )
-    return Corpus(contributions, database_url, datasette_file, frozenset(servers))
+    return Corpus(contributions, database_url, datasette_file, frozenset(servers), index)
 
 
 def datasette_executable() -> Path:
@@ -269,6 +282,9 @@ def archive_server(corpus: Corpus, workers: int, page_cache: str):
     env.pop("PAGE_CACHE", None)
     if page_cache == "off":
         env["PAGE_CACHE"] = "off"
+    env.pop("SEARCH_INDEX", None)
+    if corpus.search_index is not None:
+        env["SEARCH_INDEX"] = str(corpus.search_index)
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -606,6 +622,13 @@ def main(argv: list[str] | None = None) -> int:
         "PAGE_CACHE setting), to measure the archive rather than its cache",
     )
     parser.add_argument(
+        "--search-index",
+        choices=["on", "off"],
+        default="on",
+        help="on: the archive ranks searches from its tantivy index (SEARCH_INDEX, built "
+        "beside the corpus); off: in the database",
+    )
+    parser.add_argument(
         "--workload",
         choices=WORKLOADS,
         default="warm",
@@ -641,7 +664,13 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     measured_servers = set(SERVERS) if args.servers == "both" else {args.servers}
     use_redis(args.redis_url)
-    corpus = prepare_corpus(args.contributions, args.seed, args.database, measured_servers)
+    corpus = prepare_corpus(
+        args.contributions,
+        args.seed,
+        args.database,
+        measured_servers,
+        search_index=args.search_index == "on",
+    )
     workers = 2 * (os.cpu_count() or 1) + 1
     cold_sample = args.first_visits or FIRST_VISITS[args.workload]
     results = {
@@ -673,6 +702,7 @@ def main(argv: list[str] | None = None) -> int:
                 "name": scenario.name,
                 "page_cache": args.page_cache,
                 "workload": args.workload,
+                "search_index": args.search_index,
                 **scenario.described(),
             }
             # One after the other, never at once: the two servers share two cores.

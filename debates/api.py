@@ -39,7 +39,7 @@ from .filters import (
     whole_number,
 )
 from .models import Party, Topic
-from .paging import CountedOncePaginator, SearchPaginator, ranked_in_time
+from .paging import CountedOncePaginator, SearchPaginator, ranked_page_rows
 from .serializers import (
     ContributionSerializer,
     DebateSerializer,
@@ -111,8 +111,11 @@ class SearchPagination(PagePagination):
     django_paginator_class = SearchPaginator
 
     def paginate_queryset(self, queryset, request, view=None):
-        # PageNumberPagination's own steps, but the page's rows through ranked_in_time.
-        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        # PageNumberPagination's own steps, but the page's rows through ranked_page_rows.
+        search = view.filterset.form.cleaned_data
+        paginator = self.django_paginator_class(
+            queryset, self.get_page_size(request), search=search
+        )
         page_number = self.get_page_number(request, paginator)
         try:
             self.page = paginator.page(page_number)
@@ -120,7 +123,9 @@ class SearchPagination(PagePagination):
             message = self.invalid_page_message.format(page_number=page_number, message=error)
             raise exceptions.NotFound(message) from error
         self.request = request
-        rows, self.unranked = ranked_in_time(self.page, queryset, view.matches_newest_first)
+        rows, self.unranked = ranked_page_rows(
+            self.page, queryset, view.filterset, view.get_queryset()
+        )
         return rows
 
     def get_paginated_response(self, data):
@@ -523,9 +528,6 @@ class ContributionViewSet(ArchiveViewSet):
             ranked = params.get("q", "").strip() and not params.get("sort")
             self._paginator = SearchPagination() if ranked else self.pagination_class()
         return self._paginator
-
-    def matches_newest_first(self):
-        return self.filterset.matches_newest_first(self.get_queryset())
 
     def facet_seconds(self) -> float | None:
         # As on the search page: a search matching more than it counts is not faceted.

@@ -39,6 +39,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_max_age, patch_cache_control
 
+from . import search_index
 from .models import (
     ArchiveState,
     Contribution,
@@ -153,6 +154,7 @@ def archive_changed(
     """
     with transaction.atomic():
         now = timezone.now()
+        stale: set = set()
         if everything:
             Debate.objects.update(pages_changed=now)
         else:
@@ -164,6 +166,8 @@ def archive_changed(
             for start in range(0, len(ordered), STAMP_BATCH):
                 batch = ordered[start : start + STAMP_BATCH]
                 Debate.objects.filter(pk__in=batch).update(pages_changed=now)
+        # Before the version's callback below, so the index has what the version promises.
+        search_index.index_changed(stale, everything=everything)
         # Each queued entry is (savepoint ids, callback, robust).
         queued = [entry[1] for entry in connection.run_on_commit]
         touch = next((c for c in queued if isinstance(c, _TouchAtCommit) and not c.done), None)

@@ -364,7 +364,7 @@ def _count_all(
         selected = [str(v) for v in params.getlist(spec.name)]
         queryset = queryset_without(filterset, spec.name, base)
         sql = caching.counted_rows_sql(queryset)
-        described = f"{spec.name}|{sorted(selected)}|{sql}"
+        described = caching.rows_described(queryset, qualifier=f"{spec.name}|{sorted(selected)}")
         names[described] = spec.name
         computations[described] = counting(spec, queryset, selected, sql)
     counted = caching.remember_many("facets", computations, seconds=seconds)

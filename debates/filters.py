@@ -293,7 +293,7 @@ class ContributionFilter(filters.FilterSet):
     def matches_newest_first(self, queryset: QuerySet) -> QuerySet:
         """The rows of a valid search, ``queryset`` filtered as by ``qs`` but newest first
         instead of by relevance: found without scoring every match, for a search too
-        common to rank in time (paging.ranked_in_time)."""
+        common to rank in time (paging.ranked_page_rows)."""
         filtered = facets.queryset_without(self, "q", queryset)
         words = self.form.cleaned_data["q"]
         return search.engine().matching_many(filtered, words).order_by("-sort_key")

@@ -7,20 +7,20 @@ counts are (debates.facets), so a list is counted once until the next import.
 A search for a common word matches a good part of the archive, and counting every match
 would take seconds: its pages stop counting at SEARCH_COUNT_LIMIT and say "more than".
 Ranking every match takes seconds too: past settings.SEARCH_RANK_TIME_LIMIT a page lists
-the same matches newest first (ranked_in_time).
+the same matches newest first (ranked_page_rows).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from . import caching
+from . import caching, search_index
+from .search_index import RankedPage
 
 # Past this many matches a search says "more than 10,000": nobody reads further than the
 # 500th page of twenty, and counting stops early.
@@ -57,20 +57,67 @@ class CountedOncePaginator(Paginator):
 
 
 class SearchPaginator(CountedOncePaginator):
+    """The pages of a search. In relevance order, with a search index that holds every
+    filter given (debates.search_index), the total is the index's exact count and each
+    page comes from the index; otherwise the total is counted in the database up to
+    SEARCH_COUNT_LIMIT."""
+
     count_limit = SEARCH_COUNT_LIMIT
 
+    def __init__(self, object_list, per_page, *, search: dict | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        # The search's cleaned parameters (its filterset's), if it is in relevance order.
+        self.search = search if search and search.get("q") and not search.get("sort") else None
 
-def ranked_in_time(
-    page: Page, matches: QuerySet, newest_first: Callable[[], QuerySet]
-) -> tuple[list, bool]:
-    """``page`` of ``matches`` in relevance order, if ranking them takes no longer than
-    settings.SEARCH_RANK_TIME_LIMIT; else the same page of ``newest_first()`` (the same
-    matches in an indexed order), and True. A search found too slow to rank is not ranked
-    again for a while (caching.attempt), as facets found too slow to count are not counted."""
+    def from_index(self, start: int, stop: int) -> RankedPage | None:
+        """Rows ``start`` to ``stop`` in relevance order, and the total, from the search
+        index; None without one, or for a filter it does not hold."""
+        index = search_index.search_index()
+        if index is None or self.search is None:
+            return None
+        version = caching.archive_version()
+        return index.ranked_page(self.search["q"], self.search, start, stop, version=version)
+
+    @cached_property
+    def indexed_count(self) -> int | None:
+        found = self.from_index(0, 0)
+        return None if found is None else found.count
+
+    @cached_property
+    def count(self) -> int:
+        if self.indexed_count is not None:
+            return self.indexed_count
+        return super().count
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.indexed_count is None and super().count_is_capped
+
+
+def ranked_page_rows(page: Page, matches: QuerySet, filterset, rows: QuerySet) -> tuple[list, bool]:
+    """``page`` of a search (``matches``, its filterset's rows) in relevance order, and
+    whether it had to come newest first instead.
+
+    From the search index when the paginator has one (``rows``, the listing's queryset,
+    supplies the page's contributions by primary key). Otherwise ranked in the database if
+    that takes no longer than settings.SEARCH_RANK_TIME_LIMIT; else the same page of the
+    matches newest first, an indexed order, and True. A search found too slow to rank is
+    not ranked again for a while (caching.attempt), as facets found too slow to count are
+    not counted."""
+    paginator = page.paginator
+    # An empty page starts at "row 0" (Page.start_index()).
+    start, stop = max(page.start_index() - 1, 0), page.end_index()
+    found = paginator.from_index(start, stop) if isinstance(paginator, SearchPaginator) else None
+    if found is not None:
+        by_pk = rows.in_bulk(found.pks)
+        # A row deleted since the index last caught up is left out, not shown broken.
+        page.object_list = [by_pk[pk] for pk in found.pks if pk in by_pk]
+        return page.object_list, False
     ranked = caching.attempt(
         "ranking", matches, lambda: list(page), seconds=settings.SEARCH_RANK_TIME_LIMIT
     )
     if ranked is not None:
         return ranked, False
-    page.object_list = list(newest_first()[page.start_index() - 1 : page.end_index()])
+    newest_first = filterset.matches_newest_first(rows)
+    page.object_list = list(newest_first[start:stop])
     return page.object_list, True

@@ -10,7 +10,6 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from . import akoma_ntoso, caching, citations, facets, feeds, listings, search, timeline
-from .filters import ContributionFilter
 from .models import (
     Contribution,
     ContributionKeyRedirect,
@@ -21,7 +20,7 @@ from .models import (
     SpeakerSlugRedirect,
     Topic,
 )
-from .paging import CountedOncePaginator, SearchPaginator, counted_once, ranked_in_time
+from .paging import CountedOncePaginator, SearchPaginator, counted_once, ranked_page_rows
 
 
 class CachedPage:
@@ -162,7 +161,8 @@ class ContributionListView(FacetedListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         # A search for a common word matches too many rows to count them all on each visit.
         if self.request.GET.get("q", "").strip():
-            return SearchPaginator(queryset, per_page, **kwargs)
+            search = self.filterset.form.cleaned_data if self.filterset.is_valid() else None
+            return SearchPaginator(queryset, per_page, search=search, **kwargs)
         return super().get_paginator(queryset, per_page, **kwargs)
 
     def facet_seconds(self, context) -> float | None:
@@ -188,13 +188,11 @@ class ContributionListView(FacetedListView):
 
     def search_page_rows(self, page) -> tuple[list[Contribution], bool]:
         """The page's matches, and whether they come newest first for want of time to
-        rank them (see paging.ranked_in_time)."""
+        rank them (see paging.ranked_page_rows)."""
         if self.request.GET.get("sort"):  # an order of the reader's choosing: no ranking
             return list(page), False
 
-        return ranked_in_time(
-            page, self.object_list, lambda: self.filterset.matches_newest_first(self.get_queryset())
-        )
+        return ranked_page_rows(page, self.object_list, self.filterset, self.get_queryset())
 
 
 class SearchView(ContributionListView):
@@ -326,9 +324,10 @@ class TopicDetailView(CachedPage, DetailView):
         counted (and cached, and warmed after an import) once for both pages. At 10M
         contributions, joining a topic's tags to its speakers on each visit took 3.8 s."""
         params = QueryDict.fromkeys(["topic"], value=topic.slug)
-        tagged = ContributionFilter(params, queryset=Contribution.objects.all())
+        listing = listings.CONTRIBUTIONS.with_facets("speaker")
+        tagged = listing.filterset_class(params, queryset=listing.rows())
         tagged.is_valid()
-        (facet,) = facets.facet_counts(tagged, [facets.SPEAKER_FACET], params)
+        (facet,) = facets.facet_counts(tagged, listing.facets, params, listing.counted())
         if not facet.counted:
             return None
         speakers = Speaker.objects.select_related("party").in_bulk(

@@ -267,6 +267,11 @@ FACET_TIME_LIMIT = float(os.environ.get("FACET_TIME_LIMIT", "2"))
 # Seconds a search page may spend ranking its matches by relevance; past it the page lists
 # them newest first and says so.
 SEARCH_RANK_TIME_LIMIT = float(os.environ.get("SEARCH_RANK_TIME_LIMIT", "1"))
+# A tantivy index for searches in relevance order (debates.search_index), a directory this
+# server can write: `manage.py search_index` builds it, and every write keeps it current.
+# Unset, the database ranks them (FTS5's bm25 or PostgreSQL's ts_rank), which is fast
+# enough up to about a million contributions.
+SEARCH_INDEX = os.environ.get("SEARCH_INDEX") or None
 
 REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

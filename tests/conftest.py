@@ -44,6 +44,12 @@ def clear_caches():
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a write as if its transaction committed (a test's transaction never does)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def seeded(db, django_capture_on_commit_callbacks):
     """The committed seed fixtures, as `make db` loads them (and with what their commit
     does: the archive's version moved on)."""

@@ -8,7 +8,6 @@ django_capture_on_commit_callbacks(execute=True): what its commit would do, it d
 import shutil
 from pathlib import Path
 
-import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import ManyToManyRawIdWidget
 from django.core.management import call_command
@@ -22,12 +21,6 @@ DATA = Path(__file__).resolve().parent / "data"
 # A page kept per debate costs these on a hit: the archive's state (read afresh in a test's
 # transaction) and the debate's stamp.
 KEPT_PAGE_QUERIES = 2
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a write as if its transaction committed."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def visit(client, path: str) -> str:
