@@ -103,18 +103,19 @@ class PagePagination(StrictPageSize, pagination.PageNumberPagination):
 
 
 class SearchPagination(PagePagination):
-    """A search by relevance, page by page, as the search page has it: the total counted up
-    to paging.SEARCH_COUNT_LIMIT (past it `count` is that limit and `count_is_capped`
-    true), and the page ranked within SEARCH_RANK_TIME_LIMIT or else the same matches
-    newest first (`ranked` false). Neither waits on every match of a common word."""
+    """A search by relevance, page by page, as the search page has it. With a search index
+    (SEARCH_INDEX), the exact total and the page come from it. Without, the total is
+    counted up to paging.SEARCH_COUNT_LIMIT (past it `count` is that limit and
+    `count_is_capped` true), and the page ranked within SEARCH_RANK_TIME_LIMIT or else the
+    same matches newest first (`ranked` false). Neither waits on every match of a common
+    word."""
 
     django_paginator_class = SearchPaginator
 
     def paginate_queryset(self, queryset, request, view=None):
         # PageNumberPagination's own steps, but the page's rows through ranked_page_rows.
-        search = view.filterset.form.cleaned_data
         paginator = self.django_paginator_class(
-            queryset, self.get_page_size(request), search=search
+            queryset, self.get_page_size(request), filterset=view.filterset
         )
         page_number = self.get_page_number(request, paginator)
         try:
@@ -530,9 +531,9 @@ class ContributionViewSet(ArchiveViewSet):
         return self._paginator
 
     def facet_seconds(self) -> float | None:
-        # As on the search page: a search matching more than it counts is not faceted.
-        capped = isinstance(self.paginator, SearchPagination)
-        return 0 if capped and self.paginator.page.paginator.count_is_capped else None
+        # As on the search page: a search matching too many rows is not faceted.
+        searched = isinstance(self.paginator, SearchPagination)
+        return 0 if searched and self.paginator.page.paginator.too_many_to_facet else None
 
     csv_columns = (
         ("key", attribute("key")),

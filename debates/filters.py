@@ -290,6 +290,12 @@ class ContributionFilter(filters.FilterSet):
             return search.engine().matching(queryset, value)
         return search.engine().ranked(queryset, value).order_by("-rank", "-sort_key")
 
+    def matches_unranked(self) -> QuerySet:
+        """The rows of a valid search, filtered as by ``qs`` but neither scored nor ordered:
+        what its total counts."""
+        filtered = facets.queryset_without(self, "q", self.queryset)
+        return search.engine().matching(filtered, self.form.cleaned_data["q"])
+
     def matches_newest_first(self, queryset: QuerySet) -> QuerySet:
         """The rows of a valid search, ``queryset`` filtered as by ``qs`` but newest first
         instead of by relevance: found without scoring every match, for a search too

@@ -64,19 +64,21 @@ class SearchPaginator(CountedOncePaginator):
 
     count_limit = SEARCH_COUNT_LIMIT
 
-    def __init__(self, object_list, per_page, *, search: dict | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *, filterset=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        # The search's cleaned parameters (its filterset's), if it is in relevance order.
-        self.search = search if search and search.get("q") and not search.get("sort") else None
+        # The search's filterset (valid), if the search is in relevance order.
+        data = filterset.form.cleaned_data if filterset is not None else {}
+        self.filterset = filterset if data.get("q") and not data.get("sort") else None
 
     def from_index(self, start: int, stop: int) -> RankedPage | None:
         """Rows ``start`` to ``stop`` in relevance order, and the total, from the search
         index; None without one, or for a filter it does not hold."""
         index = search_index.search_index()
-        if index is None or self.search is None:
+        if index is None or self.filterset is None:
             return None
+        search = self.filterset.form.cleaned_data
         version = caching.archive_version()
-        return index.ranked_page(self.search["q"], self.search, start, stop, version=version)
+        return index.ranked_page(search["q"], search, start, stop, version=version)
 
     @cached_property
     def indexed_count(self) -> int | None:
@@ -87,11 +89,22 @@ class SearchPaginator(CountedOncePaginator):
     def count(self) -> int:
         if self.indexed_count is not None:
             return self.indexed_count
+        if self.filterset is not None:
+            # Counted without the ranking's join to the full-text table: joined, SQLite
+            # may walk a filter's index and match the words again for each row it meets.
+            return counted_once(self.filterset.matches_unranked(), self.count_limit)
         return super().count
 
     @property
     def count_is_capped(self) -> bool:
         return self.indexed_count is None and super().count_is_capped
+
+    @property
+    def too_many_to_facet(self) -> bool:
+        """Whether the search matches more rows than its facets could be counted over in
+        time (more than ``count_limit``): its pages skip them rather than wait for
+        settings.FACET_TIME_LIMIT for counts that never come."""
+        return self.count > self.count_limit
 
 
 def ranked_page_rows(page: Page, matches: QuerySet, filterset, rows: QuerySet) -> tuple[list, bool]:

@@ -161,15 +161,14 @@ class ContributionListView(FacetedListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         # A search for a common word matches too many rows to count them all on each visit.
         if self.request.GET.get("q", "").strip():
-            search = self.filterset.form.cleaned_data if self.filterset.is_valid() else None
-            return SearchPaginator(queryset, per_page, search=search, **kwargs)
+            filterset = self.filterset if self.filterset.is_valid() else None
+            return SearchPaginator(queryset, per_page, filterset=filterset, **kwargs)
         return super().get_paginator(queryset, per_page, **kwargs)
 
     def facet_seconds(self, context) -> float | None:
-        # A search matching more rows than it counts (SEARCH_COUNT_LIMIT) matches too many
-        # to count facets over in time either: not tried, rather than the visitor waiting
-        # FACET_TIME_LIMIT for counts that never come. Counts already made still show.
-        return 0 if context["paginator"].count_is_capped else None
+        # Counts already made still show (paging.SearchPaginator.too_many_to_facet).
+        paginator = context["paginator"]
+        return 0 if isinstance(paginator, SearchPaginator) and paginator.too_many_to_facet else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

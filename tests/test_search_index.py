@@ -188,3 +188,13 @@ def test_building_an_index_needs_somewhere_to_put_it(db, settings):
     settings.SEARCH_INDEX = None
     with pytest.raises(CommandError, match="SEARCH_INDEX is not set"):
         call_command("search_index")
+
+
+def test_a_search_matching_too_many_to_facet_says_its_exact_total(indexed, client, monkeypatch):
+    from debates.paging import SearchPaginator
+
+    monkeypatch.setattr(SearchPaginator, "count_limit", 3)  # "children" matches 9
+    response = client.get("/search/", {"q": "children"})
+
+    assert "9 contributions matching" in response.text  # exact, not "More than 3"
+    assert not any(facet.counted for facet in response.context["facets"])
